@@ -1,0 +1,41 @@
+# The two commands: `make run` and `make test`. Both set up everything they need.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+SYSDEPS := $(VENV)/.sysdeps-stamp
+
+.PHONY: run test lint typecheck pytest bench clean sysdeps
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+$(SYSDEPS): scripts/system-deps.sh
+	@mkdir -p $(VENV)
+	bash scripts/system-deps.sh
+	@touch $(SYSDEPS)
+
+sysdeps: $(SYSDEPS)
+
+run: $(SYSDEPS) $(STAMP)
+	$(VENV)/bin/briefing run --config config.yaml --as-of samples
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check briefing tests bench
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+pytest: $(SYSDEPS) $(STAMP)
+	$(VENV)/bin/pytest
+
+test: lint typecheck pytest
+
+bench: $(SYSDEPS) $(STAMP)
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,201 @@
+"""Load and validate ``config.yaml``.
+
+Defaults live in the models below; the user's file is layered on top. Relative paths resolve
+against the folder holding the config file. Secrets are never read from the file: the email
+password comes from the environment variable named by ``email.password_env``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+from .models import Source
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceConfig(_Strict):
+    name: str = Field(min_length=1)
+    url: str = Field(min_length=1)
+
+
+class ScheduleConfig(_Strict):
+    time: str = "07:00"
+    collect_every_minutes: int = Field(default=60, ge=1, le=24 * 60)
+
+    @field_validator("time")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        if not _HHMM.match(value):
+            raise ValueError(f"must be HH:MM in 24-hour local time, got {value!r}")
+        return value
+
+    @property
+    def hour(self) -> int:
+        return int(self.time[:2])
+
+    @property
+    def minute(self) -> int:
+        return int(self.time[3:])
+
+
+class EmailConfig(_Strict):
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username: str | None = None
+    password_env: str | None = None
+    from_: str = Field(default="briefing@localhost", alias="from")
+    to: list[str] = Field(default_factory=list)
+    attach_pdf: bool = True
+    unsubscribe: str | None = None
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    max_attempts: int = Field(default=5, ge=1)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("unsubscribe")
+    @classmethod
+    def _unsubscribe(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("mailto:", "https://")):
+            raise ValueError("must be a mailto: or https:// URL")
+        return value
+
+    def password(self) -> str | None:
+        """The SMTP password, read from the environment at the moment it is needed."""
+        if not self.password_env:
+            return None
+        value = os.environ.get(self.password_env)
+        if value is None:
+            raise ConfigError(
+                f"email.password_env: environment variable {self.password_env} is not set"
+            )
+        return value
+
+
+class FetchConfig(_Strict):
+    timeout_seconds: float = Field(default=20.0, gt=0)
+    connect_timeout_seconds: float = Field(default=10.0, gt=0)
+    max_bytes: int = Field(default=15 * 1024 * 1024, ge=1024)
+    concurrency: int = Field(default=16, ge=1, le=256)
+    per_host: int = Field(default=2, ge=1, le=64)
+    user_agent: str = "briefing/0.1 (+https://github.com/briefing/briefing; daily news digest)"
+    full_text: bool = True
+
+
+class SummaryConfig(_Strict):
+    algorithm: Literal["lexrank", "textrank", "lsa", "luhn", "sumbasic", "kl", "edmundson"] = (
+        "lexrank"
+    )
+    max_words: int = Field(default=120, ge=10)
+    max_sentences: int = Field(default=5, ge=1)
+
+
+class PdfConfig(_Strict):
+    page_size: Literal["A4", "Letter"] = "A4"
+    timeout_seconds: float = Field(default=120.0, gt=0)
+
+
+class Config(_Strict):
+    sources: list[SourceConfig] = Field(default_factory=list)
+    database: Path = Path("briefing.db")
+    outbox: Path = Path("outbox")
+    window_hours: float = Field(default=24.0, gt=0, le=24 * 31)
+    timezone: str = "UTC"
+    allow_private_hosts: bool = False
+    max_stories: int = Field(default=20, ge=1, le=500)
+    title: str = "Daily Briefing"
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    email: EmailConfig = Field(default_factory=EmailConfig)
+    fetch: FetchConfig = Field(default_factory=FetchConfig)
+    summary: SummaryConfig = Field(default_factory=SummaryConfig)
+    pdf: PdfConfig = Field(default_factory=PdfConfig)
+    path: Path | None = Field(default=None, exclude=True)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    def source_list(self) -> list[Source]:
+        return [Source(name=s.name, url=self.resolve_source_url(s.url)) for s in self.sources]
+
+    def resolve_source_url(self, url: str) -> str:
+        """http(s) URLs stay as they are; anything else is a path relative to the config."""
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", url):
+            return url
+        return str((self.base_dir / Path(url).expanduser()).resolve())
+
+
+def _format_error(path: Path, err: ValidationError) -> str:
+    first = err.errors()[0]
+    key = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = "unknown key"
+    elif first["type"] == "missing":
+        message = "required key is missing"
+    more = len(err.errors()) - 1
+    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    return f"{path}: {key}: {message}{suffix}"
+
+
+def parse_config(data: Any, path: Path) -> Config:
+    """Validate already-loaded YAML data; relative paths resolve against ``path``'s folder."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the file must hold a mapping of keys, not {type(data).__name__}")
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(_format_error(path, err)) from None
+    base = path.resolve().parent
+    return config.model_copy(
+        update={
+            "path": path.resolve(),
+            "database": (base / config.database.expanduser()).resolve(),
+            "outbox": (base / config.outbox.expanduser()).resolve(),
+        }
+    )
+
+
+def load_config(path: str | Path) -> Config:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read config file ({err.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{where}") from None
+    return parse_config(data, path)
