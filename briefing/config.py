@@ -169,7 +169,9 @@ def parse_config(data: Any, path: Path) -> Config:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: the file must hold a mapping of keys, not {type(data).__name__}")
+        raise ConfigError(
+            f"{path}: the file must hold a mapping of keys, not {type(data).__name__}"
+        )
     try:
         config = Config.model_validate(data)
     except ValidationError as err:

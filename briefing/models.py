@@ -45,7 +45,7 @@ class WhyGrouped:
 
 @dataclass(frozen=True)
 class Story:
-    """Articles about one event. ``origins`` maps article id -> origin id (wire copies share one)."""
+    """Articles about one event; ``origins``: article id -> origin id (wire copies share one)."""
 
     id: str
     articles: tuple[Article, ...]

@@ -29,8 +29,16 @@ def from_iso(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
+def _statements(db: sqlite3.Connection, script: str) -> None:
+    """Run ``;``-separated DDL inside the caller's transaction (``executescript`` would commit)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 def _m001_initial(db: sqlite3.Connection) -> None:
-    db.executescript(
+    _statements(
+        db,
         """
         CREATE TABLE feeds (
             url TEXT PRIMARY KEY,
@@ -94,7 +102,7 @@ def _m001_initial(db: sqlite3.Connection) -> None:
             at TEXT NOT NULL,
             detail TEXT NOT NULL DEFAULT ''
         );
-        """
+        """,
     )
 
 
@@ -202,8 +210,17 @@ class Store:
                 cur = db.execute(
                     "INSERT OR IGNORE INTO articles(id, feed, source, guid, url, title, text,"
                     " published, fetched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (a.id, a.feed, a.source, a.guid, a.url, a.title, a.text,
-                     iso(a.published), iso(a.fetched)),
+                    (
+                        a.id,
+                        a.feed,
+                        a.source,
+                        a.guid,
+                        a.url,
+                        a.title,
+                        a.text,
+                        iso(a.published),
+                        iso(a.fetched),
+                    ),
                 )
                 if cur.rowcount:
                     new.append(a.id)
@@ -215,14 +232,17 @@ class Store:
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
             found.update(
-                r[0] for r in self.db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
+                r[0]
+                for r in self.db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
             )
         return found
 
     def article_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
-    def articles_in_window(self, start: datetime, end: datetime, *, before_date: str) -> list[Article]:
+    def articles_in_window(
+        self, start: datetime, end: datetime, *, before_date: str
+    ) -> list[Article]:
         """Articles published in [start, end) that no briefing dated before ``before_date`` used.
 
         Ordered by (published, id) so the same database and window always give the same list.
@@ -238,7 +258,9 @@ class Store:
 
     # stories and briefings ---------------------------------------------------------------
 
-    def story_ids_for_articles(self, article_ids: Sequence[str], *, before_date: str) -> dict[str, str]:
+    def story_ids_for_articles(
+        self, article_ids: Sequence[str], *, before_date: str
+    ) -> dict[str, str]:
         """article id -> story id, for articles that belonged to a story of an earlier briefing."""
         out: dict[str, str] = {}
         for i in range(0, len(article_ids), 500):
@@ -252,21 +274,19 @@ class Store:
                 out[r[0]] = r[1]
         return out
 
-    def recent_stories(self, *, since_date: str, before_date: str) -> list[dict[str, Any]]:
+    def prior_stories(
+        self, *, since_date: str, before_date: str
+    ) -> list[tuple[str, list[Article]]]:
         """Stories shown in briefings dated in [since_date, before_date), with their articles."""
         rows = self.db.execute(
-            "SELECT b.story_id, a.id, a.title, a.text, a.published FROM briefing_articles b"
-            " JOIN articles a ON a.id = b.article_id WHERE b.date >= ? AND b.date < ?"
-            " ORDER BY b.story_id, a.published, a.id",
+            "SELECT b.story_id, a.* FROM briefing_articles b JOIN articles a ON a.id = b.article_id"
+            " WHERE b.date >= ? AND b.date < ? ORDER BY b.story_id, a.published, a.id",
             (since_date, before_date),
         )
-        stories: dict[str, dict[str, Any]] = {}
-        for story_id, art_id, title, text, published in rows:
-            entry = stories.setdefault(story_id, {"id": story_id, "articles": []})
-            entry["articles"].append(
-                {"id": art_id, "title": title, "text": text, "published": from_iso(published)}
-            )
-        return list(stories.values())
+        stories: dict[str, list[Article]] = {}
+        for row in rows:
+            stories.setdefault(row["story_id"], []).append(_article(row))
+        return sorted(stories.items())
 
     def record_briefing(
         self, date: str, as_of: datetime, memberships: dict[str, str], headlines: dict[str, str]
@@ -296,7 +316,10 @@ class Store:
         return dict(row) if row else None
 
     def has_briefing(self, date: str) -> bool:
-        return self.db.execute("SELECT 1 FROM briefings WHERE date = ?", (date,)).fetchone() is not None
+        return (
+            self.db.execute("SELECT 1 FROM briefings WHERE date = ?", (date,)).fetchone()
+            is not None
+        )
 
     # feed state -----------------------------------------------------------------------------
 
@@ -309,7 +332,9 @@ class Store:
         return FeedState(**data)
 
     def feed_states(self) -> list[FeedState]:
-        return [self.feed_state(r[0]) for r in self.db.execute("SELECT url FROM feeds ORDER BY url")]
+        return [
+            self.feed_state(r[0]) for r in self.db.execute("SELECT url FROM feeds ORDER BY url")
+        ]
 
     def save_feed_state(self, state: FeedState) -> None:
         cols = list(FeedState.__dataclass_fields__)
@@ -337,7 +362,9 @@ class Store:
 
     # deliveries -----------------------------------------------------------------------------
 
-    def ensure_delivery(self, date: str, recipient: str, message_id: str, now: datetime) -> Delivery:
+    def ensure_delivery(
+        self, date: str, recipient: str, message_id: str, now: datetime
+    ) -> Delivery:
         """Create the ledger row (state pending) unless it exists; returns the stored row."""
         with self.transaction() as db:
             db.execute(
@@ -364,10 +391,18 @@ class Store:
         if states:
             sql += f" AND state IN ({','.join('?' * len(states))})"
             args.extend(states)
-        return [Delivery(**dict(r)) for r in self.db.execute(sql + " ORDER BY date, recipient", args)]
+        return [
+            Delivery(**dict(r)) for r in self.db.execute(sql + " ORDER BY date, recipient", args)
+        ]
 
     def update_delivery(
-        self, date: str, recipient: str, *, state: str, now: datetime, error: str | None = None,
+        self,
+        date: str,
+        recipient: str,
+        *,
+        state: str,
+        now: datetime,
+        error: str | None = None,
         attempted: bool = False,
     ) -> None:
         with self.transaction() as db:
@@ -383,7 +418,13 @@ class Store:
 
 def _article(row: sqlite3.Row) -> Article:
     return Article(
-        id=row["id"], source=row["source"], url=row["url"], title=row["title"], text=row["text"],
-        published=from_iso(row["published"]), fetched=from_iso(row["fetched"]),
-        feed=row["feed"], guid=row["guid"],
+        id=row["id"],
+        source=row["source"],
+        url=row["url"],
+        title=row["title"],
+        text=row["text"],
+        published=from_iso(row["published"]),
+        fetched=from_iso(row["fetched"]),
+        feed=row["feed"],
+        guid=row["guid"],
     )

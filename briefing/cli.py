@@ -1,0 +1,162 @@
+"""The command line: parses arguments, calls the library, turns our errors into one-line messages.
+
+Exit codes: 0 success; 1 an operation failed (network, store, render, delivery); 2 bad config or
+bad input; 3 another build holds the lock; 4 ``status`` found something that needs attention.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from . import pipeline
+from .config import Config, load_config
+from .errors import BriefingError
+from .store import Store
+from .when import briefing_date, parse_as_of
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Daily news briefing: extractive, traceable."
+)
+sources_app = typer.Typer(no_args_is_help=True, help="Manage the feeds you follow.")
+app.add_typer(sources_app, name="sources")
+
+err_console = Console(stderr=True)
+out = Console(highlight=False)
+
+ConfigOption = Annotated[
+    Path, typer.Option("--config", "-c", help="Path to config.yaml.", show_default=True)
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Build as of this ISO-8601 time (a bare date means that day at schedule.time).",
+    ),
+]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Log each step.")]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(fn: F) -> F:
+    """Run a command; a BriefingError becomes one line on stderr and its exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except BriefingError as err:
+            err_console.print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
+            raise typer.Exit(err.exit_code) from None
+        except KeyboardInterrupt:
+            err_console.print("interrupted")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _as_of(config: Config, text: str | None) -> datetime:
+    if text is None:
+        return _now()
+    default = time(config.schedule.hour, config.schedule.minute)
+    return parse_as_of(text, config.tz, default)
+
+
+def _progress() -> bool:
+    return sys.stderr.isatty()
+
+
+@app.command()
+@guarded
+def run(
+    config: ConfigOption = Path("config.yaml"),
+    as_of: AsOfOption = None,
+    send: Annotated[
+        bool, typer.Option("--send/--no-send", help="Mail the briefing to email.to.")
+    ] = False,
+    collect: Annotated[
+        bool, typer.Option("--collect/--no-collect", help="Collect new articles first.")
+    ] = True,
+    verbose: VerboseOption = False,
+) -> None:
+    """Collect, build today's briefing, write the outbox (and send it with --send)."""
+    _setup_logging(verbose)
+    cfg = load_config(config)
+    moment = _as_of(cfg, as_of)
+    with Store(cfg.database) as store:
+        result = pipeline.run_once(
+            cfg, store, moment, _now(), do_collect=collect, progress=_progress()
+        )
+    if result.collect is not None:
+        out.print(result.collect.summary_line())
+    out.print(
+        f"briefing {result.briefing.date}: {len(result.briefing.stories)} stories", style="bold"
+    )
+    for path in result.paths:
+        out.print(str(path))
+
+
+@app.command()
+@guarded
+def pdf(
+    config: ConfigOption = Path("config.yaml"),
+    as_of: AsOfOption = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write the PDF.")
+    ] = None,
+    collect: Annotated[
+        bool, typer.Option("--collect/--no-collect", help="Collect new articles first.")
+    ] = True,
+    verbose: VerboseOption = False,
+) -> None:
+    """Write a one-off PDF briefing now (the outbox and the ledger are not touched)."""
+    _setup_logging(verbose)
+    cfg = load_config(config)
+    moment = _as_of(cfg, as_of)
+    target = output or Path(f"briefing-{briefing_date(moment, cfg.tz)}.pdf")
+    with Store(cfg.database) as store:
+        path = pipeline.one_off_pdf(
+            cfg, store, moment, _now(), target, do_collect=collect, progress=_progress()
+        )
+    out.print(str(path))
+
+
+@app.command()
+@guarded
+def collect(
+    config: ConfigOption = Path("config.yaml"),
+    verbose: VerboseOption = False,
+) -> None:
+    """Fetch what is new from every source into the database."""
+    _setup_logging(verbose)
+    cfg = load_config(config)
+    with Store(cfg.database) as store:
+        report = pipeline.collect(cfg, store, _now(), progress=_progress())
+    out.print(report.summary_line())
+    if report.all_failed:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app(prog_name="briefing")
