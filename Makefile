@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 SYSDEPS := $(VENV)/.sysdeps-stamp
+# The bundled samples are dated 2026-11-20/21: `make run` builds the briefing as of this moment
+# so they fall in its 24-hour window. Override: make run SAMPLES_AS_OF=...
+SAMPLES_AS_OF ?= 2026-11-21T07:00:00Z
 
 .PHONY: run test lint typecheck pytest bench clean sysdeps
 
@@ -21,7 +24,7 @@ $(SYSDEPS): scripts/system-deps.sh
 sysdeps: $(SYSDEPS)
 
 run: $(SYSDEPS) $(STAMP)
-	$(VENV)/bin/briefing run --config config.yaml --as-of samples
+	$(VENV)/bin/briefing run --config config.yaml --as-of $(SAMPLES_AS_OF)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check briefing tests bench
