@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from briefing.models import Article, Story
+from briefing.summarize import (
+    ALGORITHMS,
+    choose_headline,
+    needs_predecessor,
+    reads_alone,
+    summarize_story,
+)
+from briefing.text import words
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO / ".." / "shared"
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def make_article(
+    key: str, text: str, *, title: str = "", source: str = "", hours: int = 0
+) -> Article:
+    when = T0 + timedelta(hours=hours)
+    return Article(
+        id=key,
+        source=source or f"Outlet {key}",
+        url=f"https://example.org/{key}",
+        title=title or f"Title {key}",
+        text=text,
+        published=when,
+        fetched=when,
+    )
+
+
+def make_story(*articles: Article) -> Story:
+    return Story(id="story", articles=tuple(articles), origins={a.id: a.id for a in articles})
+
+
+HARBOUR_A = (
+    "The harbour authority of Port Elling closed the northern quay on Tuesday after a crane "
+    "collapsed onto a cargo ship during a storm.\n"
+    "Nobody was injured in the collapse, the authority said in a statement.\n"
+    "It said repairs would take at least three weeks.\n"
+    "Photo: A crane lies across the deck of a cargo ship (Jane Doe/Agency)\n"
+    "Sign up for our newsletter to get the latest harbour news every morning.\n"
+    "Will the port reopen before the grain season starts?\n"
+)
+HARBOUR_B = (
+    "A crane collapsed onto a cargo ship during a storm on Tuesday, and the harbour authority of "
+    "Port Elling closed the northern quay.\n"
+    "Shipping companies said the closure would delay grain exports from the region by weeks.\n"
+    "However, the harbour master insisted the southern quay could absorb most of the traffic.\n"
+)
+HARBOUR_C = (
+    "Insurers estimated the damage to the quay and the vessel at twelve million euros on "
+    "Wednesday.\n"
+    "The crane operator blamed gusts of more than one hundred kilometres an hour for the "
+    "accident.\n"
+)
+
+
+def harbour_story() -> Story:
+    return make_story(
+        make_article(
+            "a",
+            HARBOUR_A,
+            title="Crane collapse shuts Port Elling quay - Coast Daily",
+            source="Coast Daily",
+            hours=0,
+        ),
+        make_article("b", HARBOUR_B, title="Storm topples crane onto ship at Port Elling", hours=2),
+        make_article(
+            "c", HARBOUR_C, title="Port Elling crane damage put at 12 million euros", hours=5
+        ),
+    )
+
+
+def assert_verbatim(story: Story, summary: tuple) -> None:
+    by_id = {a.id: a for a in story.articles}
+    for sentence in summary:
+        assert by_id[sentence.article_id].text[sentence.start : sentence.end] == sentence.text
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_every_algorithm_gives_verbatim_sentences_within_budget(algorithm: str) -> None:
+    story = harbour_story()
+    summary = summarize_story(story, algorithm=algorithm, max_words=60, max_sentences=3)
+    assert 1 <= len(summary) <= 3
+    assert sum(len(words(s.text)) for s in summary) <= 60
+    assert_verbatim(story, summary)
+
+
+def test_two_outlets_versions_of_one_fact_never_both_appear() -> None:
+    story = harbour_story()
+    summary = summarize_story(story, algorithm="lexrank", max_words=200, max_sentences=8)
+    texts = [s.text for s in summary]
+    collapse = [t for t in texts if "crane collapsed onto a cargo ship" in t]
+    assert len(collapse) == 1
+
+
+def test_boilerplate_captions_questions_are_never_picked() -> None:
+    story = harbour_story()
+    summary = summarize_story(story, algorithm="lexrank", max_words=500, max_sentences=20)
+    joined = " ".join(s.text for s in summary)
+    assert "newsletter" not in joined
+    assert "Photo:" not in joined
+    assert "?" not in joined
+    assert summary, "the story has good sentences to pick"
+
+
+def test_dangling_opener_only_with_its_predecessor() -> None:
+    story = harbour_story()
+    for budget in (30, 60, 120, 500):
+        summary = summarize_story(story, algorithm="lexrank", max_words=budget, max_sentences=20)
+        picked = {(s.article_id, s.start) for s in summary}
+        for s in summary:
+            if s.text.startswith(("It said", "However")):
+                article = next(a for a in story.articles if a.id == s.article_id)
+                previous_end = article.text.rfind("\n", 0, s.start - 1) + 1
+                assert (s.article_id, previous_end) in picked
+
+
+def test_reading_order_is_chronological_then_by_position() -> None:
+    story = harbour_story()
+    summary = summarize_story(story, algorithm="lexrank", max_words=500, max_sentences=20)
+    published = {a.id: a.published for a in story.articles}
+    keys = [(published[s.article_id], s.start) for s in summary]
+    assert keys == sorted(keys)
+
+
+def test_sentence_budget_is_respected() -> None:
+    summary = summarize_story(harbour_story(), algorithm="lexrank", max_words=500, max_sentences=2)
+    assert len(summary) == 2
+
+
+def test_empty_and_textless_stories_give_empty_summaries() -> None:
+    assert summarize_story(make_story(), algorithm="lexrank", max_words=50, max_sentences=3) == ()
+    blank = make_story(make_article("x", ""), make_article("y", "   \n\n"))
+    assert summarize_story(blank, algorithm="textrank", max_words=50, max_sentences=3) == ()
+
+
+def test_unknown_algorithm_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="unknown summary algorithm"):
+        summarize_story(harbour_story(), algorithm="gpt", max_words=50, max_sentences=3)
+
+
+def test_filters() -> None:
+    assert reads_alone("The council approved the new budget on Monday evening.")
+    assert not reads_alone("Click here to read more about the budget and the council.")
+    assert not reads_alone("Why did the council approve the new budget so quickly?")
+    assert not reads_alone("budget approved")
+    assert not reads_alone("and then the council approved the budget after midnight.")
+    assert needs_predecessor("But the mayor vetoed it within an hour.")
+    assert needs_predecessor("They said the vote was rushed through.")
+    assert not needs_predecessor("The mayor vetoed the budget within an hour.")
+
+
+def test_headline_is_a_member_title_with_outlet_suffix_trimmed() -> None:
+    story = harbour_story()
+    headline = choose_headline(story)
+    assert headline in {
+        "Crane collapse shuts Port Elling quay",
+        "Storm topples crane onto ship at Port Elling",
+        "Port Elling crane damage put at 12 million euros",
+    }
+    lone = make_story(
+        make_article(
+            "z", HARBOUR_C, title="Insurers count cost - Coast Daily", source="Coast Daily"
+        )
+    )
+    assert choose_headline(lone) == "Insurers count cost"
+
+
+def test_headline_without_titles_falls_back_to_a_sentence() -> None:
+    story = make_story(make_article("z", HARBOUR_C, title=" "))
+    assert choose_headline(story).startswith("Insurers estimated")
+
+
+def seed_story() -> Story:
+    folder = SHARED / "seeds"
+    files = sorted(folder.glob("*.txt")) if folder.is_dir() else []
+    if not files:
+        pytest.skip("shared seeds are not available")
+    articles = []
+    for index, path in enumerate(files):
+        title, _, body = path.read_text(encoding="utf-8").partition("\n")
+        articles.append(make_article(path.stem, body, title=title.strip(), hours=index))
+    return make_story(*articles)
+
+
+@pytest.mark.parametrize("algorithm", ["lexrank", "textrank", "lsa"])
+def test_every_seed_sentence_is_verbatim(algorithm: str) -> None:
+    story = seed_story()
+    summary = summarize_story(story, algorithm=algorithm, max_words=10_000, max_sentences=10_000)
+    assert len(summary) >= 10
+    assert_verbatim(story, summary)
+    texts = [s.text for s in summary]
+    assert len(texts) == len(set(texts))
+
+
+def test_seed_summary_reads_well() -> None:
+    story = seed_story()
+    summary = summarize_story(story, algorithm="lexrank", max_words=120, max_sentences=5)
+    assert summary
+    assert_verbatim(story, summary)
+    for sentence in summary:
+        assert reads_alone(sentence.text)
+    assert not needs_predecessor(summary[0].text)
