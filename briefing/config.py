@@ -103,6 +103,20 @@ class SummaryConfig(_Strict):
     max_sentences: int = Field(default=5, ge=1)
 
 
+class ClusterConfig(_Strict):
+    """Story grouping thresholds (cosine similarity of title + lead + names vectors)."""
+
+    similarity: float = Field(default=0.3, gt=0, le=1)
+    """Two articles published within ``grace_hours`` of each other join when this similar."""
+    grace_hours: float = Field(default=36.0, ge=0)
+    penalty_per_day: float = Field(default=0.1, ge=0)
+    """Extra similarity required per day of publication gap beyond ``grace_hours``."""
+    max_gap_days: float = Field(default=7.0, gt=0)
+    """Articles further apart than this are never put in one story."""
+    continuity_similarity: float = Field(default=0.3, gt=0, le=1)
+    """A new story continues a prior one (same id, developing) when its centroid is this similar."""
+
+
 class PdfConfig(_Strict):
     page_size: Literal["A4", "Letter"] = "A4"
     timeout_seconds: float = Field(default=120.0, gt=0)
@@ -122,6 +136,7 @@ class Config(_Strict):
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     summary: SummaryConfig = Field(default_factory=SummaryConfig)
     pdf: PdfConfig = Field(default_factory=PdfConfig)
+    cluster: ClusterConfig = Field(default_factory=ClusterConfig)
     path: Path | None = Field(default=None, exclude=True)
 
     @field_validator("timezone")

@@ -1,0 +1,328 @@
+"""Group a window's articles into stories and rank them: the cluster stage.
+
+Each article becomes a TF-IDF vector of its title and lead plus the names it leans on
+(capitalised spans: people, places, organisations). Candidate pairs come from a sparse
+inverted-index product restricted to distinctive features, so the cost grows with the number
+of articles rather than its square; a candidate pair joins when its cosine similarity clears a
+threshold that rises with the publication gap. Groups are then refined by average-linkage
+agglomerative clustering so one loose link cannot chain two events together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.feature_extraction.text import (
+    ENGLISH_STOP_WORDS,
+    CountVectorizer,
+    TfidfTransformer,
+)
+from sklearn.preprocessing import normalize
+
+from .config import ClusterConfig
+from .models import Article, Story, WhyGrouped
+
+LEAD_WORDS = 120
+TITLE_REPEAT = 2
+NAME_WEIGHT = 0.8
+WHY_TERMS = 8
+IDF_FULL_DOCS = 50
+# A feature found in more articles than this says little about which event an article covers;
+# leaving it out of candidate generation is what keeps the pair count linear.
+CANDIDATE_MAX_DF = 60
+
+_NAME_TOKEN = r"[A-Z][\w'’.-]*\w"
+_CONNECTOR = r"(?:of|de|al|bin|van|von|la|le)[ \t]+"
+_NAME = re.compile(rf"\b{_NAME_TOKEN}(?:[ \t]+(?:{_CONNECTOR})?{_NAME_TOKEN})*")
+_POSSESSIVE = re.compile(r"['’]s$")
+MAX_NAME_TOKENS = 3
+_LEAD_SPLIT = re.compile(r"\S+")
+_STOP = frozenset(w.capitalize() for w in ENGLISH_STOP_WORDS) | frozenset(
+    {"Mr", "Mrs", "Ms", "Dr", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+     "Saturday", "Sunday", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept",
+     "Oct", "Nov", "Dec", "January", "February", "March", "April", "May", "June", "July",
+     "August", "September", "October", "November", "December", "Today", "Yesterday", "Read",
+     "Advertisement", "Photo", "Image", "Getty", "Images", "AP", "Reuters", "News", "Published",
+     "Updated", "Share", "Video", "Min", "Said", "Says", "According"}
+)
+
+
+@dataclass(frozen=True)
+class _Features:
+    matrix: sp.csr_matrix
+    names: list[str]
+    name_columns: int
+
+
+def _when(article: Article) -> datetime:
+    moment = article.published
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _chronological(article: Article) -> tuple[datetime, str]:
+    return _when(article), article.id
+
+
+def _lead(text: str, words: int = LEAD_WORDS) -> str:
+    pieces = _LEAD_SPLIT.findall(text[: words * 12])
+    return " ".join(pieces[:words])
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalised spans of ``text`` (possessives split off, function words trimmed)."""
+    found: list[str] = []
+    for match in _NAME.finditer(text):
+        span: list[str] = []
+        for raw in match.group(0).split():
+            token = raw.strip(".’'")
+            bare = _POSSESSIVE.sub("", token)
+            span.append(bare)
+            if bare != token:
+                _add_name(span, found)
+                span = []
+        _add_name(span, found)
+    return found
+
+
+def _add_name(tokens: list[str], found: list[str]) -> None:
+    while tokens and (tokens[0] in _STOP or tokens[0].islower()):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1] in _STOP or tokens[-1].islower()):
+        tokens = tokens[:-1]
+    if len(tokens) > MAX_NAME_TOKENS:
+        # A long capitalised run is a title-case headline or a list, not one name.
+        found.extend(t for t in tokens if t not in _STOP and len(t) > 1 and not t.islower())
+    elif tokens and not (len(tokens) == 1 and len(tokens[0]) < 2):
+        found.append(" ".join(tokens))
+
+
+def article_names(article: Article) -> list[str]:
+    """The names that matter: those in the title and lead, and any the body repeats."""
+    head = names_in(f"{article.title}\n{_lead(article.text)}")
+    counts = Counter(names_in(article.text))
+    repeated = [name for name, n in counts.items() if n >= 2]
+    return sorted(set(head) | set(repeated))
+
+
+def _name_tokens(names: list[str]) -> list[str]:
+    # Full names plus their last word, so "Vladimir Putin" and "Putin" meet.
+    tokens = set(names)
+    tokens.update(name.split()[-1] for name in names if " " in name)
+    return sorted(tokens)
+
+
+def _weighted(
+    documents: Sequence[object], vectorizer: CountVectorizer
+) -> tuple[sp.csr_matrix, list[str]]:
+    try:
+        counts = vectorizer.fit_transform(documents)
+    except ValueError:  # nothing to count in any document
+        return sp.csr_matrix((len(documents), 0), dtype=np.float32), []
+    weigher = TfidfTransformer(sublinear_tf=True).fit(counts)
+    # IDF from a handful of articles is noise: five reports of one event would make the event's
+    # own words the least weighted. Shrink it towards 1 until the window holds enough articles.
+    shrink = min(1.0, len(documents) / IDF_FULL_DOCS)
+    weigher.idf_ = 1.0 + (weigher.idf_ - 1.0) * shrink
+    return weigher.transform(counts), list(vectorizer.get_feature_names_out())
+
+
+def _features(articles: Sequence[Article]) -> _Features:
+    texts = [f"{(a.title + ' ') * TITLE_REPEAT}{_lead(a.text)}" for a in articles]
+    word_matrix, word_terms = _weighted(
+        texts, CountVectorizer(stop_words="english", dtype=np.float32)
+    )
+    name_matrix, name_terms = _weighted(
+        [article_names(a) for a in articles],
+        CountVectorizer(analyzer=_name_tokens, lowercase=False, dtype=np.float32),
+    )
+    matrix = normalize(sp.hstack([name_matrix * NAME_WEIGHT, word_matrix], format="csr"))
+    return _Features(matrix=matrix, names=name_terms + word_terms, name_columns=len(name_terms))
+
+
+def _candidate_pairs(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (i < j) sharing a distinctive feature, with their exact cosine similarity."""
+    df = np.diff(matrix.tocsc().indptr)
+    keep = np.flatnonzero((df >= 2) & (df <= CANDIDATE_MAX_DF))
+    rare = matrix[:, keep]
+    overlap = sp.triu(rare @ rare.T, k=1).tocoo()
+    rows, cols = overlap.row, overlap.col
+    sims = np.asarray(matrix[rows].multiply(matrix[cols]).sum(axis=1)).ravel()
+    return rows, cols, sims
+
+
+def _required(gap_hours: np.ndarray, settings: ClusterConfig) -> np.ndarray:
+    extra_days = np.maximum(gap_hours - settings.grace_hours, 0.0) / 24.0
+    need = settings.similarity + settings.penalty_per_day * extra_days
+    return np.where(gap_hours > settings.max_gap_days * 24.0, np.inf, need)
+
+
+def _refine(
+    members: np.ndarray, matrix: sp.csr_matrix, hours: np.ndarray, settings: ClusterConfig
+) -> list[np.ndarray]:
+    """Split a linked group with average linkage, so every sub-group is similar on average."""
+    if len(members) <= 2:
+        return [members]
+    sub = matrix[members]
+    sims = (sub @ sub.T).toarray()
+    gaps = np.abs(hours[members][:, None] - hours[members][None, :])
+    need = _required(gaps, settings)
+    # Distance 1 - (similarity - extra needed for the gap): the plain threshold then applies.
+    adjusted = sims - np.where(np.isinf(need), 2.0, need - settings.similarity)
+    distance = np.clip(1.0 - adjusted, 0.0, 3.0)
+    np.fill_diagonal(distance, 0.0)
+    labels = AgglomerativeClustering(
+        n_clusters=None,
+        metric="precomputed",
+        linkage="average",
+        distance_threshold=1.0 - settings.similarity,
+    ).fit_predict(distance)
+    return [members[labels == label] for label in np.unique(labels)]
+
+
+def _story_id(article_ids: Sequence[str]) -> str:
+    digest = hashlib.sha1("\n".join(sorted(article_ids)).encode("utf-8")).hexdigest()
+    return f"s-{digest[:16]}"
+
+
+def _why(members: np.ndarray, features: _Features) -> WhyGrouped:
+    if len(members) < 2:
+        return WhyGrouped(terms=(), similarity=1.0)
+    sub = features.matrix[members]
+    sims = (sub @ sub.T).toarray()
+    m = len(members)
+    similarity = float((sims.sum() - np.trace(sims)) / (m * (m - 1)))
+    present = np.asarray((sub > 0).sum(axis=0)).ravel()
+    weight = np.asarray(sub.sum(axis=0)).ravel()
+    shared = np.flatnonzero(present >= max(2, math.ceil(m / 2)))
+    ranked = sorted(shared, key=lambda c: (c >= features.name_columns, -weight[c], c))
+    terms: list[str] = []
+    for column in ranked:
+        term = features.names[column]
+        if any(term.casefold() in t.casefold().split() for t in terms):
+            continue
+        terms.append(term)
+        if len(terms) == WHY_TERMS:
+            break
+    return WhyGrouped(terms=tuple(terms), similarity=round(similarity, 3))
+
+
+def _continue_prior(
+    stories: list[Story],
+    centroids: sp.csr_matrix,
+    prior: Sequence[Story],
+    prior_centroids: sp.csr_matrix,
+    settings: ClusterConfig,
+) -> list[Story]:
+    if not prior or not stories:
+        return stories
+    sims = (centroids @ prior_centroids.T).toarray()
+    firsts = [min(_when(a) for a in s.articles) for s in stories]
+    lasts = [max(_when(a) for a in p.articles) for p in prior]
+    continuity = settings.model_copy(update={"similarity": settings.continuity_similarity})
+    pairs = []
+    for i, j in zip(*np.nonzero(sims > 0), strict=True):
+        gap = abs((firsts[i] - lasts[j]).total_seconds()) / 3600.0
+        need = float(_required(np.array([gap]), continuity)[0])
+        if sims[i, j] >= need:
+            pairs.append((-float(sims[i, j]), int(i), int(j)))
+    taken_story: set[int] = set()
+    taken_prior: set[int] = set()
+    result = list(stories)
+    for _, i, j in sorted(pairs):
+        if i in taken_story or j in taken_prior:
+            continue
+        taken_story.add(i)
+        taken_prior.add(j)
+        result[i] = replace(stories[i], id=prior[j].id, developing=True)
+    return result
+
+
+def cluster_stories(
+    articles: Sequence[Article],
+    origins: dict[str, str],
+    now: datetime,
+    prior: Sequence[Story] = (),
+    *,
+    settings: ClusterConfig | None = None,
+) -> list[Story]:
+    """Group ``articles`` into stories; a story continuing one in ``prior`` keeps its id and is
+    marked developing. Articles already used by a prior story are left out."""
+    settings = settings or ClusterConfig()
+    used = {a.id for story in prior for a in story.articles}
+    fresh = sorted({a.id: a for a in articles if a.id not in used}.values(), key=lambda a: a.id)
+    prior = [p for p in prior if p.articles]
+    if not fresh:
+        return []
+    every = list(fresh) + [a for p in prior for a in p.articles]
+    features = _features(every)
+    n = len(fresh)
+    matrix = features.matrix[:n]
+    hours = np.array([(_when(a) - now).total_seconds() / 3600.0 for a in fresh])
+
+    rows, cols, sims = _candidate_pairs(matrix)
+    ok = sims >= _required(np.abs(hours[rows] - hours[cols]), settings)
+    graph = sp.coo_matrix((np.ones(int(ok.sum())), (rows[ok], cols[ok])), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+
+    groups: list[np.ndarray] = []
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    for members in np.split(order, bounds):
+        groups.extend(_refine(np.sort(members), matrix, hours, settings))
+
+    stories = []
+    centroid_rows = []
+    for members in groups:
+        members_articles = tuple(sorted((fresh[i] for i in members), key=_chronological))
+        stories.append(
+            Story(
+                id=_story_id([a.id for a in members_articles]),
+                articles=members_articles,
+                origins={a.id: origins.get(a.id, a.id) for a in members_articles},
+                why_grouped=_why(members, features),
+            )
+        )
+        centroid_rows.append(np.asarray(matrix[members].mean(axis=0)).ravel())
+    centroids = normalize(sp.csr_matrix(np.vstack(centroid_rows)))
+
+    prior_rows = []
+    offset = n
+    for story in prior:
+        size = len(story.articles)
+        prior_rows.append(np.asarray(features.matrix[offset : offset + size].mean(axis=0)).ravel())
+        offset += size
+    if prior_rows:
+        prior_centroids = normalize(sp.csr_matrix(np.vstack(prior_rows)))
+        stories = _continue_prior(stories, centroids, prior, prior_centroids, settings)
+    return sorted(stories, key=lambda s: s.id)
+
+
+def _score(story: Story, now: datetime) -> float:
+    newest = max(_when(a) for a in story.articles)
+    age_hours = max((now - newest).total_seconds() / 3600.0, 0.0)
+    return (
+        2.0 * math.log1p(story.origin_count)
+        + math.log1p(story.source_count)
+        + 1.0 / (1.0 + age_hours / 12.0)
+        + (0.5 if story.developing else 0.0)
+    )
+
+
+def rank_stories(stories: Sequence[Story], now: datetime, limit: int) -> list[Story]:
+    """Stories in the order a reader should see them, at most ``limit``: multi-source stories
+    first (more independent origins, more outlets, newer, developing), single-source after."""
+    ranked = sorted(
+        stories,
+        key=lambda s: (s.source_count < 2, -_score(s, now), s.id),
+    )
+    return ranked[: max(limit, 0)]

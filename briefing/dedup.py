@@ -1,0 +1,168 @@
+"""Which articles are copies of one text: the dedup stage.
+
+Three signals put articles into one *origin* group (an independent text): the same canonical
+URL, the same normalised body (content hash), or near-identical bodies (word shingles compared
+with MinHash LSH, as syndicated wire copies with a changed intro or footer are). The origin id
+of a group is the id of its earliest article (ties broken by id), so it is deterministic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from courlan import normalize_url
+from datasketch import MinHash, MinHashLSH
+
+from .models import Article
+
+# Query keys courlan's tracker list keeps but news sites use only for attribution.
+_EXTRA_TRACKERS = re.compile(
+    r"^(?:ocid|cmpid|cmp|smid|smtyp|partner|ito|mbid|taid|cid|sr_share|rss|feed|"
+    r"at_[a-z_]+|ns_[a-z_]+|__twitter_impression|share|s_cid|intcmp|WT\.[a-z_]+)$",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+SHINGLE_WORDS = 5
+NUM_PERM = 64
+NEAR_DUPLICATE_JACCARD = 0.6
+MIN_SHINGLES = 8
+# Bodies shorter than this many words are too thin to call two texts copies of each other
+# (a one-line teaser, a photo caption): only their URL or exact content can join them.
+MIN_WORDS_FOR_HASH = 12
+
+
+def canonical_url(url: str) -> str:
+    """``url`` without what does not change the page: tracking parameters, fragment, default
+    port, ``www.``, letter case of scheme and host, parameter order and a trailing slash.
+
+    Anything that is not an http(s) URL (a local path, an empty string) comes back stripped.
+    """
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return url
+    try:
+        normal = urlsplit(normalize_url(url, trailing_slash=False))
+    except ValueError:
+        return url
+    host = normal.netloc.removeprefix("www.")
+    query = urlencode(
+        sorted(
+            (key, value)
+            for key, value in parse_qsl(normal.query, keep_blank_values=True)
+            if not _EXTRA_TRACKERS.match(key)
+        )
+    )
+    path = normal.path.rstrip("/") or "/"
+    return urlunsplit(("https", host, path, query, ""))
+
+
+def _normal_words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def content_hash(text: str) -> str | None:
+    """A digest of the body's words (case, punctuation and spacing ignored); ``None`` when the
+    body is too short for equality to mean it is the same text."""
+    tokens = _normal_words(text)
+    if len(tokens) < MIN_WORDS_FOR_HASH:
+        return None
+    return hashlib.sha1(" ".join(tokens).encode("utf-8")).hexdigest()
+
+
+def _crc32(data: bytes) -> int:
+    return zlib.crc32(data)
+
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
+    """The set of ``size``-word windows of the normalised body."""
+    tokens = _normal_words(text)
+    if len(tokens) < size:
+        return set()
+    return {" ".join(tokens[i : i + size]).encode("utf-8") for i in range(len(tokens) - size + 1)}
+
+
+def minhash(text: str) -> MinHash | None:
+    """A MinHash signature of the body's shingles, or ``None`` when the body is too short."""
+    grams = shingles(text)
+    if len(grams) < MIN_SHINGLES:
+        return None
+    # crc32 instead of datasketch's default sha1: the same estimate at a fraction of the cost,
+    # and still deterministic across runs (unlike Python's salted hash()).
+    sig = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_crc32)
+    sig.update_batch(list(grams))
+    return sig
+
+
+class _Groups:
+    """Union-find over article indexes; each group's root is its earliest article."""
+
+    def __init__(self, order: Sequence[tuple[datetime, str]]) -> None:
+        self.parent = list(range(len(order)))
+        self.order = order
+
+    def find(self, i: int) -> int:
+        root = i
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[i] != root:
+            self.parent[i], i = root, self.parent[i]
+        return root
+
+    def union(self, i: int, j: int) -> None:
+        a, b = self.find(i), self.find(j)
+        if a == b:
+            return
+        if self.order[b] < self.order[a]:
+            a, b = b, a
+        self.parent[b] = a
+
+
+def _when(article: Article) -> datetime:
+    moment = article.published
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _join_equal_keys(groups: _Groups, keys: Iterable[tuple[int, str | None]]) -> None:
+    first: dict[str, int] = {}
+    for index, key in keys:
+        if key is None:
+            continue
+        if key in first:
+            groups.union(first[key], index)
+        else:
+            first[key] = index
+
+
+def assign_origins(
+    articles: Sequence[Article], *, threshold: float = NEAR_DUPLICATE_JACCARD
+) -> dict[str, str]:
+    """Map each article id to its origin id: the id of the earliest article of its copy group.
+
+    ``threshold`` is the estimated Jaccard similarity of shingle sets above which two bodies
+    count as copies of one text.
+    """
+    order = [(_when(a), a.id) for a in articles]
+    groups = _Groups(order)
+    _join_equal_keys(groups, ((i, canonical_url(a.url) or None) for i, a in enumerate(articles)))
+    _join_equal_keys(groups, ((i, content_hash(a.text)) for i, a in enumerate(articles)))
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    signatures: dict[int, MinHash] = {}
+    for index, article in enumerate(articles):
+        sig = minhash(article.text)
+        if sig is None:
+            continue
+        for other in lsh.query(sig):
+            # LSH returns candidates; confirm with the signature estimate before joining.
+            if sig.jaccard(signatures[other]) >= threshold:
+                groups.union(other, index)
+        lsh.insert(index, sig)
+        signatures[index] = sig
+    return {a.id: articles[groups.find(i)].id for i, a in enumerate(articles)}
