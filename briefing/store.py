@@ -106,8 +106,14 @@ def _m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
+def _m002_feed_ttl(db: sqlite3.Connection) -> None:
+    """The feed's own <ttl> (minutes), remembered so a 304 still honours it."""
+    db.execute("ALTER TABLE feeds ADD COLUMN ttl_minutes INTEGER")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
+    ("002_feed_ttl", _m002_feed_ttl),
 ]
 
 
@@ -126,6 +132,7 @@ class FeedState:
     disabled: bool = False
     redirect_url: str | None = None
     redirect_count: int = 0
+    ttl_minutes: int | None = None
 
 
 @dataclass(frozen=True)
