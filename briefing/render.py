@@ -1,0 +1,477 @@
+"""Render a Briefing as email-ready HTML, plain text and PDF.
+
+The templates see a small view of the briefing built here (outlet names resolved, links
+checked, times in the reader's zone), so they hold layout only. Email and PDF share one story
+structure (``templates/_story.html.j2``); only the stylesheets differ.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import css_inline
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+
+from .errors import RenderError
+from .models import Article, Briefing, Claim, StoryBrief
+
+log = logging.getLogger(__name__)
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+PageSize = Literal["A4", "Letter"]
+_PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+_LINK_SCHEMES = {"http", "https"}
+_TEXT_WIDTH = 76
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str | None
+    number: int = 0
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    text: str
+    source: Link
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    actor: str
+    verb: str
+    text: str
+    stance: str
+    origins: int
+    single_source: bool
+    disputed: bool
+    sources: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class DisputeView:
+    kind: str
+    claim: ClaimView
+    counters: tuple[ClaimView, ...]
+
+
+@dataclass(frozen=True)
+class FigureValueView:
+    text: str
+    source: Link
+
+
+@dataclass(frozen=True)
+class FigureView:
+    quantity: str
+    values: tuple[FigureValueView, ...]
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    number: int
+    outlet: str
+    title: str
+    url: str | None
+    published: str
+
+
+@dataclass(frozen=True)
+class StoryView:
+    number: int
+    anchor: str
+    headline: str
+    developing: bool
+    sources: int
+    origins: int
+    summary: tuple[SentenceView, ...]
+    claims: tuple[ClaimView, ...]
+    key_claims: tuple[ClaimView, ...]
+    disputes: tuple[DisputeView, ...]
+    figures: tuple[FigureView, ...]
+    articles: tuple[ArticleView, ...]
+    why_terms: tuple[str, ...]
+    similarity: str
+
+
+@dataclass(frozen=True)
+class BriefingView:
+    title: str
+    date_label: str
+    window_label: str
+    timezone: str
+    preheader: str
+    stories: tuple[StoryView, ...]
+    page_size: str
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["plural"] = _plural
+    return env
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def safe_url(url: str) -> str | None:
+    """``url`` when it is an absolute http(s) link a reader can follow, else None."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in _LINK_SCHEMES or not parts.netloc:
+        return None
+    return url.strip()
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("unknown time zone %r in briefing; showing times in UTC", name)
+        return ZoneInfo("UTC")
+
+
+def _local(moment: datetime, zone: ZoneInfo) -> datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(zone)
+
+
+def _date_label(value: str) -> str:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return value
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _window_label(start: datetime, end: datetime, zone: ZoneInfo) -> str:
+    a, b = _local(start, zone), _local(end, zone)
+    left = f"{a:%a} {a.day} {a:%b} {a:%H:%M}"
+    right = f"{b:%H:%M}" if a.date() == b.date() else f"{b:%a} {b.day} {b:%b} {b:%H:%M}"
+    return f"{left} – {right}"
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _StoryBuilder:
+    """Resolves one StoryBrief's ids and indexes into a StoryView, skipping what is broken."""
+
+    def __init__(self, brief: StoryBrief, number: int, zone: ZoneInfo, time_format: str) -> None:
+        self.brief = brief
+        self.number = number
+        self.zone = zone
+        self.time_format = time_format
+        ordered = sorted(brief.story.articles, key=lambda a: (a.published, a.source, a.id))
+        self.articles: dict[str, Article] = {}
+        self.numbers: dict[str, int] = {}
+        for article in ordered:
+            if article.id not in self.articles:
+                self.articles[article.id] = article
+                self.numbers[article.id] = len(self.numbers) + 1
+
+    def link(self, article_id: str) -> Link | None:
+        article = self.articles.get(article_id)
+        if article is None:
+            return None
+        label = _clean(article.source) or urlsplit(article.url).hostname or "source"
+        return Link(label, safe_url(article.url), self.numbers[article_id])
+
+    def links(self, article_ids: Iterable[str]) -> tuple[Link, ...]:
+        seen: dict[str, Link] = {}
+        for article_id in article_ids:
+            found = self.link(article_id)
+            if found is not None and found.label not in seen:
+                seen[found.label] = found
+        return tuple(seen.values())
+
+    def claim(self, claim: Claim) -> ClaimView:
+        return ClaimView(
+            actor=_clean(claim.actor) or "Unattributed",
+            verb=_clean(claim.verb) or ("denies" if claim.stance == "denies" else "says"),
+            text=_clean(claim.text),
+            stance=claim.stance,
+            origins=claim.origins,
+            single_source=claim.origins == 1,
+            disputed=claim.disputed,
+            sources=self.links(claim.article_ids),
+        )
+
+    def summary(self) -> tuple[SentenceView, ...]:
+        lines = []
+        for sentence in self.brief.summary:
+            source = self.link(sentence.article_id)
+            if source is None:
+                log.warning(
+                    "story %s: summary sentence cites unknown article %r; skipped",
+                    self.brief.story.id,
+                    sentence.article_id,
+                )
+                continue
+            lines.append(SentenceView(_clean(sentence.text), source))
+        return tuple(lines)
+
+    def disputes(self, claims: tuple[ClaimView, ...]) -> tuple[DisputeView, ...]:
+        views = []
+        for dispute in self.brief.disputes:
+            indexes = (dispute.claim, *dispute.counter)
+            if not dispute.counter or any(not 0 <= i < len(claims) for i in indexes):
+                log.warning(
+                    "story %s: dispute points outside the claims list; skipped",
+                    self.brief.story.id,
+                )
+                continue
+            views.append(
+                DisputeView(
+                    kind=dispute.kind,
+                    claim=claims[dispute.claim],
+                    counters=tuple(claims[i] for i in dispute.counter),
+                )
+            )
+        return tuple(views)
+
+    def figures(self) -> tuple[FigureView, ...]:
+        views = []
+        for figure in self.brief.figures:
+            if not figure.disagree:
+                continue
+            values = []
+            for value in figure.values:
+                source = self.link(value.article_id)
+                if source is None:
+                    continue
+                shown = _clean(value.text) or f"{value.value:g} {value.unit}".strip()
+                values.append(FigureValueView(shown, source))
+            if len(values) >= 2:
+                views.append(FigureView(_clean(figure.quantity) or "figure", tuple(values)))
+        return tuple(views)
+
+    def build(self) -> StoryView:
+        story = self.brief.story
+        claims = tuple(self.claim(c) for c in self.brief.claims)
+        disputes = self.disputes(claims)
+        in_dispute = {id(c) for d in disputes for c in (d.claim, *d.counters)}
+        articles = tuple(
+            ArticleView(
+                number=self.numbers[a.id],
+                outlet=_clean(a.source) or "source",
+                title=_clean(a.title) or a.url,
+                url=safe_url(a.url),
+                published=_local(a.published, self.zone).strftime(self.time_format),
+            )
+            for a in self.articles.values()
+        )
+        return StoryView(
+            number=self.number,
+            anchor=f"story-{self.number}",
+            headline=_clean(self.brief.headline) or "Untitled story",
+            developing=story.developing,
+            sources=story.source_count,
+            origins=story.origin_count,
+            summary=self.summary(),
+            claims=claims,
+            key_claims=tuple(c for c in claims if id(c) not in in_dispute),
+            disputes=disputes,
+            figures=self.figures(),
+            articles=articles,
+            why_terms=tuple(_clean(t) for t in story.why_grouped.terms if _clean(t)),
+            similarity=f"{story.why_grouped.similarity:.2f}",
+        )
+
+
+def build_view(briefing: Briefing, page_size: str = "A4") -> BriefingView:
+    """What the templates show: ids resolved, unsafe links dropped, times in the reader's zone."""
+    zone = _zone(briefing.timezone)
+    within_week = briefing.window_end - briefing.window_start < timedelta(days=6)
+    time_format = "%a %H:%M" if within_week else "%d %b %H:%M"
+    stories = tuple(
+        _StoryBuilder(brief, number, zone, time_format).build()
+        for number, brief in enumerate(briefing.stories, start=1)
+    )
+    if stories:
+        heads = "; ".join(s.headline for s in stories[:3])
+        preheader = f"{_plural(len(stories), 'story', 'stories')}: {heads}"
+    else:
+        preheader = "No new stories in this window."
+    return BriefingView(
+        title=_clean(briefing.title) or "Daily Briefing",
+        date_label=_date_label(briefing.date),
+        window_label=_window_label(briefing.window_start, briefing.window_end, zone),
+        timezone=zone.key,
+        preheader=preheader[:200],
+        stories=stories,
+        page_size=page_size,
+    )
+
+
+def _render_template(name: str, view: BriefingView) -> str:
+    try:
+        return _environment().get_template(name).render(b=view)
+    except TemplateError as err:
+        raise RenderError(f"template {name} failed: {err}") from err
+
+
+def render_html(briefing: Briefing) -> str:
+    """Email-ready HTML: table layout, CSS inlined, dark-mode rules kept as an at-rule block."""
+    html = _render_template("email.html.j2", build_view(briefing))
+    inliner = css_inline.CSSInliner(
+        keep_at_rules=True,
+        minify_css=True,
+        load_remote_stylesheets=False,
+        remove_inlined_selectors=True,
+    )
+    try:
+        return inliner.inline(html)
+    except ValueError as err:
+        raise RenderError(f"inlining email CSS failed: {err}") from err
+
+
+def print_html(briefing: Briefing, *, page_size: str = "A4") -> str:
+    """The HTML WeasyPrint lays out for the PDF (print stylesheet, contents, page size)."""
+    if page_size not in ("A4", "Letter"):
+        raise RenderError(f"page size must be A4 or Letter, got {page_size!r}")
+    return _render_template("print.html.j2", build_view(briefing, page_size))
+
+
+def render_pdf(briefing: Briefing, *, page_size: str = "A4", timeout: float = 120.0) -> bytes:
+    """PDF by WeasyPrint in a child process that is killed if it runs past ``timeout`` seconds."""
+    html = print_html(briefing, page_size=page_size)
+    command = [sys.executable, "-m", "briefing.pdf_worker"]
+    try:
+        done = subprocess.run(
+            command,
+            input=html.encode("utf-8"),
+            capture_output=True,
+            timeout=timeout,
+            cwd=_PACKAGE_ROOT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"PDF rendering took longer than {timeout:g} s and was stopped") from None
+    except OSError as err:
+        raise RenderError(f"could not start the PDF renderer: {err}") from err
+    if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+        raise RenderError(f"PDF rendering failed: {detail[0]}")
+    return done.stdout
+
+
+def _wrap(text: str, indent: str, first: str | None = None) -> list[str]:
+    return textwrap.wrap(
+        text,
+        width=_TEXT_WIDTH,
+        initial_indent=indent if first is None else first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [indent.rstrip()]
+
+
+def _refs(links: Iterable[Link]) -> str:
+    return "".join(f"[{link.number}]" for link in links)
+
+
+def _claim_line(claim: ClaimView) -> str:
+    backing = "single source" if claim.single_source else _plural(claim.origins, "origin")
+    tag = ", disputed" if claim.disputed else ""
+    return f'{claim.actor} {claim.verb}: "{claim.text}" ({backing}{tag}) {_refs(claim.sources)}'
+
+
+def _story_text(story: StoryView) -> list[str]:
+    mark = "  [DEVELOPING]" if story.developing else ""
+    lines = [*_wrap(f"{story.headline}{mark}", "   ", f"{story.number:>2}. ")]
+    lines.append(
+        f"    {_plural(story.sources, 'source')} · {_plural(story.origins, 'independent origin')}"
+    )
+    lines.append("")
+    for sentence in story.summary:
+        lines += _wrap(f"{sentence.text} [{sentence.source.number}]", "      ", "    - ")
+    if story.claims:
+        lines += ["", "    KEY CLAIMS"]
+        for claim in story.claims:
+            lines += _wrap(_claim_line(claim), "      ", "    * ")
+    if story.disputes:
+        lines += ["", "    DISPUTED"]
+        for dispute in story.disputes:
+            lines += _wrap(_claim_line(dispute.claim), "        ", "    ! ")
+            for counter in dispute.counters:
+                lines += _wrap(_claim_line(counter), "        ", "      vs ")
+    for figure in story.figures:
+        lines += ["", f"    NUMBERS DIFFER: {figure.quantity}"]
+        for value in figure.values:
+            lines += _wrap(
+                f"{value.source.label}: {value.text} [{value.source.number}]", "        ", "    - "
+            )
+    if story.why_terms:
+        lines += [""]
+        lines += _wrap(
+            f"Why grouped: shared terms {', '.join(story.why_terms)}; "
+            f"similarity {story.similarity}",
+            "    ",
+        )
+    lines += ["", "    SOURCES"]
+    for article in story.articles:
+        lines += _wrap(
+            f"{article.outlet}, {article.published}: {article.title}",
+            "        ",
+            f"    [{article.number}] ",
+        )
+        if article.url:
+            lines.append(f"        {article.url}")
+    return lines
+
+
+def render_text(briefing: Briefing) -> str:
+    """The plain-text part: the same content, wrapped for a terminal mail client.
+
+    Built in Python rather than a template because every template is autoescaped, which is
+    right for HTML and wrong for text; textwrap does the hanging indents.
+    """
+    view = build_view(briefing)
+    rule = "=" * _TEXT_WIDTH
+    lines = [
+        view.title.upper(),
+        view.date_label,
+        f"Window: {view.window_label} ({view.timezone})",
+        _plural(len(view.stories), "story", "stories"),
+        rule,
+    ]
+    if not view.stories:
+        lines += ["", "No new stories in this window."]
+    if view.stories:
+        lines += ["", "CONTENTS"]
+        for story in view.stories:
+            lines += _wrap(story.headline, "     ", f"{story.number:>3}. ")
+    for story in view.stories:
+        lines += ["", rule[: _TEXT_WIDTH // 2], "", *_story_text(story)]
+    lines += [
+        "",
+        rule,
+        "Every summary sentence is copied verbatim from the article its [n] points to.",
+    ]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
