@@ -8,38 +8,17 @@ appearing, and the pick is laid out in reading order (oldest article first, sour
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
-from sumy.nlp.stemmers import Stemmer
-from sumy.summarizers.edmundson import EdmundsonSummarizer
-from sumy.summarizers.kl import KLSummarizer
-from sumy.summarizers.lex_rank import LexRankSummarizer
-from sumy.summarizers.lsa import LsaSummarizer
-from sumy.summarizers.luhn import LuhnSummarizer
-from sumy.summarizers.sum_basic import SumBasicSummarizer
-from sumy.summarizers.text_rank import TextRankSummarizer
-from sumy.utils import get_stop_words
 
 from .models import Article, Story, SummarySentence
-from .text import SentenceTokenizer, Span, split_sentences, words
+from .ranking import ALGORITHMS, rate_sentences, stemmer, stop_words
+from .text import Span, split_sentences, words
 
-ALGORITHMS = ("lexrank", "textrank", "lsa", "luhn", "sumbasic", "kl", "edmundson")
-
-_SUMMARIZERS: dict[str, Callable[[Stemmer], Any]] = {
-    "lexrank": LexRankSummarizer,
-    "textrank": TextRankSummarizer,
-    "lsa": LsaSummarizer,
-    "luhn": LuhnSummarizer,
-    "sumbasic": SumBasicSummarizer,
-    "kl": KLSummarizer,
-    "edmundson": EdmundsonSummarizer,
-}
+__all__ = ["ALGORITHMS", "choose_headline", "needs_predecessor", "reads_alone", "summarize_story"]
 
 MIN_WORDS = 6
 MAX_WORDS_PER_SENTENCE = 70
@@ -141,55 +120,6 @@ def needs_predecessor(text: str) -> bool:
     return _opener(text) in _DANGLING
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> Stemmer:
-    return Stemmer("english")
-
-
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    return frozenset(get_stop_words("english"))
-
-
-def _make_summarizer(algorithm: str, titles: Sequence[str]) -> Any:
-    try:
-        factory = _SUMMARIZERS[algorithm]
-    except KeyError:
-        raise ValueError(
-            f"unknown summary algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}"
-        ) from None
-    summarizer = factory(_stemmer())
-    if algorithm == "edmundson":
-        summarizer.null_words = _stop_words()
-        summarizer.bonus_words = [w for t in titles for w in words(t)] or ["news"]
-        summarizer.stigma_words = ["click", "subscribe", "advertisement"]
-    else:
-        summarizer.stop_words = _stop_words()
-    return summarizer
-
-
-def rate_sentences(
-    paragraphs: Sequence[Sequence[str]], algorithm: str, titles: Sequence[str] = ()
-) -> list[float]:
-    """sumy's rating of every sentence, in input order (paragraphs flattened)."""
-    tokenizer = SentenceTokenizer()
-    document = ObjectDocumentModel(
-        tuple(Paragraph([Sentence(s, tokenizer) for s in para]) for para in paragraphs if para)
-    )
-    total = sum(len(p) for p in paragraphs)
-    ratings = [0.0] * total
-    if total == 0:
-        return ratings
-
-    def capture(infos: list[Any]) -> list[Any]:
-        for info in infos:
-            ratings[info.order] = float(info.rating)
-        return infos
-
-    _make_summarizer(algorithm, titles)(document, capture)
-    return ratings
-
-
 def _units(story: Story) -> list[list[_Unit]]:
     per_article = []
     for index, article in enumerate(story.articles):
@@ -201,8 +131,8 @@ def _units(story: Story) -> list[list[_Unit]]:
 
 
 def _content_stems(text: str) -> list[str]:
-    stop = _stop_words()
-    stem = _stemmer()
+    stop = stop_words()
+    stem = stemmer()
     return [stem(w) for w in (w.lower() for w in words(text)) if w not in stop]
 
 
