@@ -1,29 +1,51 @@
 """Collect new articles from every source into the store.
 
-Local sources are read from disk; http(s) feeds are fetched concurrently (bounded overall and
-per host) by :mod:`briefing.fetch`. One slow or broken feed never stalls or fails the run: each
-feed ends with a result line in the log and a row in the report, and its state (validators,
-failures, next poll) is saved through the store.
+Local sources are read from disk; http(s) feeds are fetched concurrently, bounded overall and
+per host, by :class:`briefing.fetch.Fetcher`. One slow or broken feed never stalls or fails the
+run: every fetch has a deadline, each feed ends with a result line in the log and a row in the
+report, and its state (validators, failures, next poll, redirects) is saved through the store.
+
+Per feed: a feed not yet due (``next_poll``) is skipped unless ``force``; 304 writes nothing but
+the schedule; 429/503 postpone by Retry-After; 301/308 move the feed only after
+``MOVE_AFTER`` consecutive identical observations; 410 disables it; other failures back off and
+keep the validators, so nothing seen is forgotten.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .clean import clean_text
 from .config import FetchConfig
-from .local import is_local, read_local_source
-from .models import Source
-from .store import Store
+from .errors import BlockedAddressError, FetchError
+from .feeds import FeedEntry, article_id, parse_feed
+from .fetch import PAGE_ACCEPT, Fetcher, FetchResult, next_poll
+from .fulltext import extract_text, is_teaser
+from .local import LocalResult, is_local, read_local_source
+from .models import Article, Source
+from .store import FeedState, Store, from_iso, iso
 
 log = logging.getLogger("briefing.collect")
+
+MOVE_AFTER = 3
+MAX_FULL_TEXT_PER_FEED = 30
+DUE_SLACK = timedelta(minutes=2)
+FAILED = ("error", "blocked", "gone")
 
 
 @dataclass(frozen=True)
 class FeedResult:
-    """What happened to one source in one collect run."""
+    """What happened to one source in one collect run.
+
+    status: ok | not-modified | postponed | skipped | disabled | gone | blocked | error
+    """
 
     name: str
     url: str
@@ -35,7 +57,12 @@ class FeedResult:
 
     @property
     def failed(self) -> bool:
-        return self.status in ("error", "gone", "blocked")
+        return self.status in FAILED
+
+    def line(self) -> str:
+        code = f" HTTP {self.http_status}" if self.http_status else ""
+        detail = f" - {self.error}" if self.error else ""
+        return f"{self.name}: {self.status}{code}, {self.new} new of {self.entries}{detail}"
 
 
 @dataclass(frozen=True)
@@ -43,7 +70,7 @@ class CollectReport:
     results: tuple[FeedResult, ...]
 
     @property
-    def new(self) -> int:
+    def new_articles(self) -> int:
         return sum(r.new for r in self.results)
 
     @property
@@ -51,27 +78,215 @@ class CollectReport:
         return sum(1 for r in self.results if r.failed)
 
     @property
-    def ok(self) -> int:
-        return len(self.results) - self.failed
+    def all_failed(self) -> bool:
+        return bool(self.results) and self.failed == len(self.results)
 
-    def summary(self) -> str:
-        return (f"{len(self.results)} sources: {self.new} new articles, {self.ok} ok, "
-                f"{self.failed} failed")
+    def summary_line(self) -> str:
+        counts: dict[str, int] = {}
+        for r in self.results:
+            counts[r.status] = counts.get(r.status, 0) + 1
+        detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        return (f"collected {self.new_articles} new articles from {len(self.results)} sources"
+                + (f" ({detail})" if detail else ""))
 
 
 def _log_result(result: FeedResult) -> None:
-    level = logging.WARNING if result.failed or result.error else logging.INFO
-    detail = f" ({result.error})" if result.error else ""
-    log.log(level, "%s: %s, %d new of %d%s", result.name, result.status, result.new,
-            result.entries, detail)
+    level = logging.WARNING if result.failed else logging.INFO
+    log.log(level, "%s", result.line())
 
 
-def collect_local(source: Source, store: Store, now: datetime) -> FeedResult:
-    local = read_local_source(source, now)
+def _store_local(source: Source, local: LocalResult, store: Store) -> FeedResult:
     new = store.add_articles(local.articles)
     error = "; ".join(local.problems[:3]) or None
+    if len(local.problems) > 3:
+        error = f"{error}; and {len(local.problems) - 3} more"
     status = "error" if local.malformed and not local.articles else "ok"
     return FeedResult(source.name, source.url, status, len(new), len(local.articles), error)
+
+
+def _entry_article(source: Source, entry: FeedEntry, text: str, now: datetime) -> Article:
+    return Article(
+        id=article_id(source.url, entry.identity), source=source.name, url=entry.link,
+        title=entry.title or text.split("\n", 1)[0][:200], text=text,
+        published=entry.published, fetched=now, feed=source.url,
+        guid=entry.guid or entry.identity,
+    )
+
+
+class _Collector:
+    def __init__(self, store: Store, fetcher: Fetcher, config: FetchConfig, now: datetime,
+                 base: timedelta, force: bool) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.config = config
+        self.now = now
+        self.base = base
+        self.force = force
+
+    async def source(self, source: Source) -> FeedResult:
+        state = self.store.feed_state(source.url)
+        if state.disabled:
+            return FeedResult(source.name, source.url, "disabled",
+                              error=state.last_error or "feed is gone (410)")
+        if state.next_poll and not self.force and from_iso(state.next_poll) > self.now + DUE_SLACK:
+            return FeedResult(source.name, source.url, "skipped",
+                              error=f"next poll at {state.next_poll}")
+        moved = state.redirect_url if state.redirect_count >= MOVE_AFTER else None
+        url = moved or source.url
+        state = replace(state, name=source.name, last_attempt=iso(self.now))
+        try:
+            result = await self.fetcher.fetch(
+                url, etag=state.etag, last_modified=state.last_modified)
+        except BlockedAddressError as err:
+            return self._failed(source, state, "blocked", str(err))
+        except FetchError as err:
+            return self._failed(source, state, "error", str(err))
+        state = self._track_redirect(state, result, moved)
+        return await self._handle(source, state, result)
+
+    def _failed(self, source: Source, state: FeedState, status: str, error: str,
+                http_status: int | None = None, headers: dict[str, str] | None = None
+                ) -> FeedResult:
+        failures = state.failures + 1
+        self.store.save_feed_state(replace(
+            state, failures=failures, last_error=error, last_status=http_status,
+            next_poll=iso(next_poll(self.now, base=self.base, headers=headers,
+                                    ttl_minutes=state.ttl_minutes, failures=failures)),
+        ))
+        return FeedResult(source.name, source.url, status, error=error, http_status=http_status)
+
+    @staticmethod
+    def _track_redirect(state: FeedState, result: FetchResult, moved: str | None) -> FeedState:
+        target = result.permanent_redirect
+        if target is None:
+            return state if moved else replace(state, redirect_url=None, redirect_count=0)
+        if target == state.redirect_url and not moved:
+            return replace(state, redirect_count=state.redirect_count + 1)
+        return replace(state, redirect_url=target, redirect_count=1)
+
+    async def _handle(self, source: Source, state: FeedState, result: FetchResult) -> FeedResult:
+        status = result.status
+        headers = dict(result.headers)
+        if status == 410:
+            self.store.save_feed_state(replace(
+                state, disabled=True, last_status=410, last_error="410 Gone: feed disabled"))
+            return FeedResult(source.name, source.url, "gone", error="410 Gone: feed disabled",
+                              http_status=410)
+        if status in (429, 503) and headers.get("retry-after"):
+            failures = state.failures + 1
+            self.store.save_feed_state(replace(
+                state, failures=failures, last_status=status,
+                last_error=f"HTTP {status}, Retry-After {headers['retry-after']}",
+                next_poll=iso(next_poll(self.now, base=self.base, headers=headers,
+                                        ttl_minutes=state.ttl_minutes, failures=failures)),
+            ))
+            return FeedResult(source.name, source.url, "postponed", http_status=status,
+                              error=f"Retry-After {headers['retry-after']}")
+        if status == 304:
+            self.store.save_feed_state(self._succeeded(state, headers, 304, state.ttl_minutes))
+            return FeedResult(source.name, source.url, "not-modified", http_status=304)
+        if not 200 <= status < 300:
+            return self._failed(source, state, "error", f"HTTP {status}", status, headers)
+
+        feed = await asyncio.to_thread(parse_feed, result.body, headers, now=self.now)
+        if not feed.entries and feed.malformed:
+            return self._failed(source, state, "error", f"not a usable feed: {feed.problem}",
+                                status)
+        articles = await self._articles(source, feed.entries)
+        new = self.store.add_articles(articles)
+        self.store.save_feed_state(replace(
+            self._succeeded(state, headers, status, feed.ttl_minutes),
+            etag=headers.get("etag"), last_modified=headers.get("last-modified"),
+        ))
+        problem = f"malformed feed: {feed.problem}" if feed.problem else None
+        return FeedResult(source.name, source.url, "ok", len(new), len(feed.entries), problem,
+                          status)
+
+    def _succeeded(self, state: FeedState, headers: dict[str, str], status: int,
+                   ttl: int | None) -> FeedState:
+        return replace(
+            state, failures=0, last_error=None, last_status=status,
+            last_success=iso(self.now), ttl_minutes=ttl,
+            next_poll=iso(next_poll(self.now, base=self.base, headers=headers, ttl_minutes=ttl)),
+        )
+
+    async def _articles(self, source: Source, entries: Sequence[FeedEntry]) -> list[Article]:
+        ids = [article_id(source.url, e.identity) for e in entries]
+        known = self.store.known_article_ids(ids)
+        fresh = [e for e, i in zip(entries, ids, strict=True) if i not in known]
+        teasers = [
+            e for e in fresh
+            if self.config.full_text and e.link.lower().startswith(("http://", "https://"))
+            and is_teaser(e.text)
+        ][:MAX_FULL_TEXT_PER_FEED]
+        pages = await asyncio.gather(*(self._full_text(e.link) for e in teasers))
+        full = {e.identity: text for e, text in zip(teasers, pages, strict=True) if text}
+        articles = []
+        for entry in fresh:
+            text = clean_text(full.get(entry.identity) or entry.text)
+            if not text and not entry.title:
+                continue
+            articles.append(_entry_article(source, entry, text or entry.title, self.now))
+        return articles
+
+    async def _full_text(self, link: str) -> str | None:
+        try:
+            page = await self.fetcher.fetch(link, accept=PAGE_ACCEPT)
+        except FetchError as err:
+            log.info("full text of %s not fetched: %s", link, err)
+            return None
+        if page.status != 200 or not page.body:
+            return None
+        return await asyncio.to_thread(extract_text, page.body, page.final_url)
+
+
+def _progress_bar(enabled: bool) -> Progress | None:
+    if not enabled:
+        return None
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return None
+    return Progress(TextColumn("collecting"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), TextColumn("{task.description}"), console=console,
+                    transient=True)
+
+
+async def collect_sources_async(
+    sources: Sequence[Source], store: Store, fetch: FetchConfig, now: datetime, *,
+    allow_private_hosts: bool, progress: bool = False, interval: timedelta = timedelta(hours=1),
+    force: bool = False,
+) -> CollectReport:
+    bar = _progress_bar(progress)
+    task = bar.add_task("", total=len(sources)) if bar else None
+    results: list[FeedResult | None] = [None] * len(sources)
+
+    async with Fetcher(fetch, allow_private_hosts=allow_private_hosts) as fetcher:
+        collector = _Collector(store, fetcher, fetch, now, interval, force)
+
+        async def one(index: int, source: Source) -> None:
+            try:
+                if is_local(source.url):
+                    local = await asyncio.to_thread(read_local_source, source, now)
+                    outcome = _store_local(source, local, store)
+                else:
+                    outcome = await collector.source(source)
+            except Exception as err:  # one broken feed must not fail the run
+                log.exception("collecting %s failed", source.url)
+                outcome = FeedResult(source.name, source.url, "error",
+                                     error=f"{type(err).__name__}: {err}")
+            results[index] = outcome
+            _log_result(outcome)
+            if bar is not None and task is not None:
+                bar.update(task, advance=1, description=source.name)
+
+        if bar is not None:
+            bar.start()
+        try:
+            await asyncio.gather(*(one(i, s) for i, s in enumerate(sources)))
+        finally:
+            if bar is not None:
+                bar.stop()
+    return CollectReport(tuple(r for r in results if r is not None))
 
 
 def collect_sources(
@@ -82,13 +297,17 @@ def collect_sources(
     *,
     allow_private_hosts: bool,
     progress: bool = False,
+    interval: timedelta = timedelta(hours=1),
+    force: bool = False,
 ) -> CollectReport:
-    results = []
-    for source in sources:
-        if is_local(source.url):
-            result = collect_local(source, store, now)
-        else:
-            result = FeedResult(source.name, source.url, "error", error="http not yet supported")
-        _log_result(result)
-        results.append(result)
-    return CollectReport(tuple(results))
+    """Collect every source once; see the module docstring for the per-feed rules.
+
+    ``interval`` is the base poll interval; ``force`` fetches feeds that are not due yet.
+    Runs its own event loop, so call it from synchronous code.
+    """
+    return asyncio.run(collect_sources_async(
+        sources, store, fetch, now, allow_private_hosts=allow_private_hosts, progress=progress,
+        interval=interval, force=force,
+    ))
+
+
