@@ -6,9 +6,13 @@ of them are verbatim wire copies of a document, the rest are an outlet's cut of 
 paragraphs dropped), so text cleaning, dedup, clustering, summaries and claims all run on real
 prose. Story sizes are skewed (a few big stories, many small ones) as on a real news day.
 
-The server answers conditional GETs (ETag / If-None-Match, Last-Modified / If-Modified-Since)
-with 304, gzips when asked, waits ``latency`` seconds before each answer, serves every article
-as an HTML page too, and counts what it served (``/_stats``).
+Outlet ``i`` is served from loopback address ``127.0.0.(1 + i % hosts)``, so a run can give
+each outlet its own host as on the real web (the collector limits connections per host). A
+``teaser_share`` of the feeds carry only a cut first paragraph, so the collector fetches those
+articles' pages and extracts their text. The servers answer conditional GETs (ETag /
+If-None-Match, Last-Modified / If-Modified-Since) with 304, gzip when asked, wait ``latency``
+seconds before each answer, serve every article as an HTML page too, and count what they
+served (``/_stats``).
 
 Run it alone: ``python bench/world.py --feeds 200 --articles 5000 --latency 0.05``; it prints one
 JSON line (base URL and feed URLs) and serves until stdin closes or it is terminated.
@@ -139,6 +143,7 @@ class World:
     feeds: int
     as_of: datetime
     articles: list[WorldArticle]
+    teaser_feeds: frozenset[int] = frozenset()
     _payloads: dict[str, Payload] = field(default_factory=dict)
 
     @classmethod
@@ -150,6 +155,7 @@ class World:
         as_of: datetime = DEFAULT_AS_OF,
         window_hours: float = 24.0,
         wire_share: float = 0.15,
+        teaser_share: float = 0.0,
         seed: int = 20261121,
         stories: list[list[tuple[str, ...]]] | None = None,
     ) -> World:
@@ -184,7 +190,8 @@ class World:
                     published=published,
                 )
             )
-        return cls(feeds=feeds, as_of=as_of, articles=made)
+        teasers = frozenset(rng.sample(range(feeds), round(feeds * teaser_share)))
+        return cls(feeds=feeds, as_of=as_of, articles=made, teaser_feeds=teasers)
 
     def outlet_articles(self, outlet: int) -> list[WorldArticle]:
         found = [a for a in self.articles if a.outlet == outlet]
@@ -193,17 +200,18 @@ class World:
     def feed_path(self, outlet: int) -> str:
         return f"/feeds/{outlet:04d}.xml"
 
-    def render(self, base_url: str) -> None:
-        """Make every feed and article page for a server at ``base_url``."""
-        base = base_url.rstrip("/")
+    def render(self, bases: list[str]) -> None:
+        """Make every feed and article page; outlet ``i`` lives at ``bases[i % len(bases)]``."""
         by_outlet: dict[int, list[WorldArticle]] = {i: [] for i in range(self.feeds)}
         for article in self.articles:
             by_outlet[article.outlet].append(article)
         payloads = {}
         for outlet, items in by_outlet.items():
             items.sort(key=lambda a: (a.published, a.key), reverse=True)
+            base = bases[outlet % len(bases)].rstrip("/")
+            teaser = outlet in self.teaser_feeds
             payloads[self.feed_path(outlet)] = _payload(
-                rss_feed(outlet, items, base, self.as_of),
+                rss_feed(outlet, items, base, self.as_of, teaser=teaser),
                 "application/rss+xml; charset=utf-8",
                 max((a.published for a in items), default=self.as_of),
             )
@@ -235,8 +243,11 @@ def _payload(body: bytes, content_type: str, modified: datetime) -> Payload:
     return Payload(body, gzip.compress(body, 5, mtime=0), content_type, etag, modified)
 
 
-def rss_feed(outlet: int, items: list[WorldArticle], base: str, built: datetime) -> bytes:
-    """An RSS 2.0 feed carrying each article's full text in ``content:encoded``."""
+def rss_feed(
+    outlet: int, items: list[WorldArticle], base: str, built: datetime, *, teaser: bool = False
+) -> bytes:
+    """An RSS 2.0 feed carrying each article's full text in ``content:encoded``, or with
+    ``teaser`` only the start of its first paragraph."""
     ET.register_namespace("content", CONTENT_NS)
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
@@ -251,10 +262,13 @@ def rss_feed(outlet: int, items: list[WorldArticle], base: str, built: datetime)
         ET.SubElement(item, "link").text = base + article.path
         ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = f"world:{article.key}"
         ET.SubElement(item, "pubDate").text = _http_date(article.published)
-        ET.SubElement(item, "description").text = article.paragraphs[0][:300]
-        ET.SubElement(item, f"{{{CONTENT_NS}}}encoded").text = "".join(
-            f"<p>{html.escape(p)}</p>" for p in article.paragraphs
-        )
+        lead = article.paragraphs[0]
+        cut = lead if len(lead) <= 200 else lead[:200].rsplit(" ", 1)[0] + " […]"
+        ET.SubElement(item, "description").text = cut if teaser else lead
+        if not teaser:
+            ET.SubElement(item, f"{{{CONTENT_NS}}}encoded").text = "".join(
+                f"<p>{html.escape(p)}</p>" for p in article.paragraphs
+            )
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(rss, encoding="utf-8")
 
 
@@ -343,7 +357,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class WorldServer:
-    """Serve a :class:`World` on 127.0.0.1 from a background thread (a context manager)."""
+    """Serve a :class:`World` on ``hosts`` loopback addresses from background threads."""
 
     class _Server(ThreadingHTTPServer):
         daemon_threads = True
@@ -351,25 +365,37 @@ class WorldServer:
         owner: WorldServer
 
     def __init__(
-        self, world: World, *, latency: float = 0.0, gzip: bool = True, port: int = 0
+        self, world: World, *, latency: float = 0.0, gzip: bool = True, hosts: int = 1
     ) -> None:
+        if not 1 <= hosts <= 254:
+            raise ValueError("hosts must be between 1 and 254 (addresses 127.0.0.1-254)")
         self.world = world
         self.latency = latency
         self.gzip = gzip
         self.stats: Counter[str] = Counter()
         self._lock = threading.Lock()
-        self._httpd = self._Server(("127.0.0.1", port), _Handler)
-        self._httpd.owner = self
-        self.base_url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        world.render(self.base_url)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._servers = []
+        for number in range(1, hosts + 1):
+            httpd = self._Server((f"127.0.0.{number}", 0), _Handler)
+            httpd.owner = self
+            self._servers.append(httpd)
+        self.bases = [f"http://127.0.0.{n + 1}:{h.server_address[1]}"
+                      for n, h in enumerate(self._servers)]
+        self.base_url = self.bases[0]
+        world.render(self.bases)
+        self._threads = [
+            threading.Thread(target=h.serve_forever, daemon=True) for h in self._servers
+        ]
 
     def count(self, what: str) -> None:
         with self._lock:
             self.stats[what] += 1
 
     def feed_urls(self) -> list[str]:
-        return [self.base_url + self.world.feed_path(i) for i in range(self.world.feeds)]
+        return [
+            self.bases[i % len(self.bases)] + self.world.feed_path(i)
+            for i in range(self.world.feeds)
+        ]
 
     def sources(self) -> list[dict[str, str]]:
         """``sources`` entries for a config.yaml."""
@@ -378,13 +404,16 @@ class WorldServer:
         ]
 
     def start(self) -> WorldServer:
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
         return self
 
     def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join()
+        for httpd in self._servers:
+            httpd.shutdown()
+            httpd.server_close()
+        for thread in self._threads:
+            thread.join()
 
     def __enter__(self) -> WorldServer:
         return self.start()
@@ -400,7 +429,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
     parser.add_argument("--as-of", default=DEFAULT_AS_OF.isoformat())
     parser.add_argument("--seed", type=int, default=20261121)
-    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--hosts", type=int, default=1, help="loopback addresses to serve on")
+    parser.add_argument("--teaser-share", type=float, default=0.0,
+                        help="share of feeds carrying only teasers")
     args = parser.parse_args(argv)
     if not MULTINEWS.exists():
         print(f"world: {MULTINEWS} is missing", file=sys.stderr)
@@ -410,8 +441,9 @@ def main(argv: list[str] | None = None) -> int:
         articles=args.articles,
         as_of=datetime.fromisoformat(args.as_of).astimezone(UTC),
         seed=args.seed,
+        teaser_share=args.teaser_share,
     )
-    with WorldServer(world, latency=args.latency, port=args.port) as server:
+    with WorldServer(world, latency=args.latency, hosts=args.hosts) as server:
         print(json.dumps({"base_url": server.base_url, "sources": server.sources()}), flush=True)
         sys.stdin.read()
     return 0

@@ -121,3 +121,22 @@ def test_world_reads_the_multinews_sample_when_present() -> None:
     built = world.World.build(feeds=10, articles=300, stories=stories)
     assert len({a.story for a in built.articles}) > 50
     assert all(a.paragraphs and a.title for a in built.articles)
+
+
+def test_outlets_spread_over_loopback_hosts_and_teaser_feeds_lack_full_text() -> None:
+    built = world.World.build(
+        feeds=4, articles=16, as_of=AS_OF, stories=STORIES, seed=5, teaser_share=0.5
+    )
+    assert len(built.teaser_feeds) == 2
+    with world.WorldServer(built, hosts=2) as running, httpx.Client() as client:
+        urls = running.feed_urls()
+        assert {httpx.URL(u).host for u in urls} == {"127.0.0.1", "127.0.0.2"}
+        for outlet, url in enumerate(urls):
+            parsed = feedparser.parse(io.BytesIO(client.get(url).content))
+            assert parsed.entries and not parsed.bozo
+            for entry in parsed.entries:
+                if outlet in built.teaser_feeds:
+                    assert "content" not in entry
+                    assert len(entry.summary) <= 210
+                else:
+                    assert entry.content[0].value
