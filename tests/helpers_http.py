@@ -105,7 +105,7 @@ def static(body: bytes, status: int = 200, headers: Iterable[tuple[str, str]] = 
 
 
 def rss(items: Iterable[tuple[str, str, str]], *, title: str = "Test feed",
-        ttl: int | None = None) -> bytes:
+        ttl: int | None = None, link_base: str = "http://example.org/") -> bytes:
     """An RSS 2.0 document from (guid, title, description) triples."""
     parts = [f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
              f"<title>{title}</title><link>http://example.org/</link>"
@@ -115,7 +115,7 @@ def rss(items: Iterable[tuple[str, str, str]], *, title: str = "Test feed",
     for guid, item_title, description in items:
         parts.append(
             f"<item><guid isPermaLink='false'>{guid}</guid><title>{item_title}</title>"
-            f"<link>http://example.org/{guid}</link>"
+            f"<link>{link_base}{guid}</link>"
             f"<pubDate>Mon, 03 Nov 2025 10:00:00 GMT</pubDate>"
             f"<description><![CDATA[{description}]]></description></item>"
         )

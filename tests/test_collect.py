@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from helpers_http import LoopbackServer, Request, rss, static
+
+from briefing.collect import CollectReport, collect_sources
+from briefing.config import FetchConfig
+from briefing.models import Source
+from briefing.store import Store, from_iso
+
+NOW = datetime(2025, 11, 3, 12, 0, tzinfo=UTC)
+CONFIG = FetchConfig(timeout_seconds=1.5, connect_timeout_seconds=1.0, full_text=False)
+LONG = " ".join(["The council approved the budget after a long debate about schools."] * 12)
+ITEMS = [("a", "Budget approved", LONG), ("b", "Bridge reopens", LONG.replace("budget", "bridge"))]
+
+
+def collect(store: Store, sources: list[Source], *, now: datetime = NOW, force: bool = True,
+            config: FetchConfig = CONFIG) -> CollectReport:
+    return collect_sources(sources, store, config, now, allow_private_hosts=True, force=force)
+
+
+@pytest.fixture
+def server():
+    with LoopbackServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store(tmp_path / "briefing.db") as db:
+        yield db
+
+
+def _articles(store: Store) -> list[str]:
+    return [a.title for a in store.articles_in_window(
+        NOW - timedelta(days=30), NOW + timedelta(days=1), before_date="9999-12-31")]
+
+
+def test_collects_a_feed_and_saves_its_state(server: LoopbackServer, store: Store) -> None:
+    server.routes["/feed"] = static(rss(ITEMS, ttl=90), headers=[("ETag", '"v1"')])
+    source = Source("Daily", server.url("/feed"))
+    report = collect(store, [source])
+    (result,) = report.results
+    assert (result.status, result.new, result.entries) == ("ok", 2, 2)
+    assert report.new_articles == 2 and not report.all_failed
+    assert sorted(_articles(store)) == ["Bridge reopens", "Budget approved"]
+    state = store.feed_state(source.url)
+    assert state.etag == '"v1"' and state.failures == 0 and state.ttl_minutes == 90
+    assert from_iso(state.next_poll or "") == NOW + timedelta(minutes=90)
+
+
+def test_304_writes_nothing_and_feed_not_due_is_skipped(
+        server: LoopbackServer, store: Store) -> None:
+    def handle(request: Request) -> None:
+        if request.headers.get("If-None-Match") == '"v1"':
+            request.reply(304, headers=[("ETag", '"v1"')])
+        else:
+            request.reply(200, rss(ITEMS), [("ETag", '"v1"')])
+
+    server.routes["/feed"] = handle
+    source = Source("Daily", server.url("/feed"))
+    collect(store, [source])
+    later = NOW + timedelta(hours=2)
+    (result,) = collect(store, [source], now=later).results
+    assert (result.status, result.new, result.http_status) == ("not-modified", 0, 304)
+    assert store.article_count() == 2
+    assert store.feed_state(source.url).last_success == "2025-11-03T14:00:00Z"
+    (skipped,) = collect(store, [source], now=later + timedelta(minutes=5), force=False).results
+    assert skipped.status == "skipped"
+    assert len(server.requests("/feed")) == 2
+
+
+def test_retry_after_postpones_and_keeps_what_was_seen(
+        server: LoopbackServer, store: Store) -> None:
+    server.routes["/feed"] = static(rss(ITEMS), headers=[("ETag", '"v1"')])
+    source = Source("Daily", server.url("/feed"))
+    collect(store, [source])
+    server.routes["/feed"] = static(b"busy", 503, [("Retry-After", "10800")], "text/plain")
+    (result,) = collect(store, [source]).results
+    assert result.status == "postponed" and not result.failed
+    state = store.feed_state(source.url)
+    assert from_iso(state.next_poll or "") == NOW + timedelta(hours=3)
+    assert state.etag == '"v1"' and store.article_count() == 2
+    (skipped,) = collect(store, [source], now=NOW + timedelta(hours=2), force=False).results
+    assert skipped.status == "skipped"
+
+
+def test_permanent_redirect_moves_the_feed_after_three_observations(
+        server: LoopbackServer, store: Store) -> None:
+    def moved(request: Request) -> None:
+        request.reply(301, headers=[("Location", "/new")])
+
+    server.routes["/old"] = moved
+    server.routes["/new"] = static(rss(ITEMS))
+    source = Source("Daily", server.url("/old"))
+    for run in range(1, 4):
+        (result,) = collect(store, [source]).results
+        assert result.status == "ok"
+        assert store.feed_state(source.url).redirect_count == run
+    assert store.feed_state(source.url).redirect_url == server.url("/new")
+    server.seen.clear()
+    collect(store, [source])
+    assert [s.path for s in server.seen] == ["/new"]
+    assert store.article_count() == 2
+
+
+def test_410_disables_the_feed(server: LoopbackServer, store: Store) -> None:
+    server.routes["/feed"] = static(b"gone", 410, content_type="text/plain")
+    source = Source("Daily", server.url("/feed"))
+    (result,) = collect(store, [source]).results
+    assert result.status == "gone" and result.failed
+    assert store.feed_state(source.url).disabled
+    (again,) = collect(store, [source]).results
+    assert again.status == "disabled"
+    assert len(server.requests("/feed")) == 1
+
+
+def test_failures_back_off_and_keep_validators(server: LoopbackServer, store: Store) -> None:
+    server.routes["/feed"] = static(rss(ITEMS), headers=[("ETag", '"v1"')])
+    source = Source("Daily", server.url("/feed"))
+    collect(store, [source])
+    server.routes["/feed"] = static(b"oops", 500, content_type="text/plain")
+    delays = []
+    for _ in range(3):
+        (result,) = collect(store, [source]).results
+        assert result.status == "error" and result.http_status == 500
+        state = store.feed_state(source.url)
+        delays.append(from_iso(state.next_poll or "") - NOW)
+    assert delays == [timedelta(hours=1), timedelta(hours=2), timedelta(hours=4)]
+    assert state.failures == 3 and state.etag == '"v1"'
+    assert store.article_count() == 2
+
+
+def test_item_that_drops_out_and_returns_is_not_new(server: LoopbackServer, store: Store) -> None:
+    source = Source("Daily", server.url("/feed"))
+    server.routes["/feed"] = static(rss(ITEMS))
+    assert collect(store, [source]).new_articles == 2
+    server.routes["/feed"] = static(rss(ITEMS[1:]))
+    assert collect(store, [source]).new_articles == 0
+    server.routes["/feed"] = static(rss(ITEMS))
+    assert collect(store, [source]).new_articles == 0
+    assert store.article_count() == 2
+
+
+def test_teaser_entry_gets_the_full_article_page(server: LoopbackServer, store: Store) -> None:
+    paragraphs = "".join(
+        f"<p>Paragraph {i} of the report says the harbour wall will be rebuilt by spring, "
+        f"according to the port authority's engineers.</p>" for i in range(8))
+    page = (f"<html><head><title>Harbour wall</title></head><body><nav>Home | News</nav>"
+            f"<article><h1>Harbour wall to be rebuilt</h1>{paragraphs}</article>"
+            f"<footer>Copyright the paper</footer></body></html>").encode()
+    server.routes["/articles/harbour"] = static(page, content_type="text/html")
+    teaser = "The harbour wall will be rebuilt… Read more"
+    server.routes["/feed"] = static(rss([("harbour", "Harbour wall", teaser)],
+                                        link_base=server.url("/articles/")))
+    config = CONFIG.model_copy(update={"full_text": True})
+    (result,) = collect(store, [Source("Port", server.url("/feed"))], config=config).results
+    assert result.new == 1
+    (article,) = store.articles_in_window(NOW - timedelta(days=1), NOW, before_date="9999-12-31")
+    assert "Paragraph 7 of the report" in article.text
+    assert "Read more" not in article.text and "Copyright" not in article.text
+
+
+def test_long_entry_keeps_the_feed_text(server: LoopbackServer, store: Store) -> None:
+    server.routes["/feed"] = static(rss(ITEMS[:1], link_base=server.url("/articles/")))
+    config = CONFIG.model_copy(update={"full_text": True})
+    collect(store, [Source("Daily", server.url("/feed"))], config=config)
+    assert server.requests("/articles/a") == []
+    assert store.article_count() == 1
+
+
+def test_slow_and_broken_feeds_do_not_stall_or_fail_the_run(
+        server: LoopbackServer, store: Store) -> None:
+    def trickle(request: Request) -> None:
+        request.send_response(200)
+        request.send_header("Content-Length", "100000")
+        request.end_headers()
+        for _ in range(60):
+            request.wfile.write(b"<")
+            request.wfile.flush()
+            time.sleep(0.1)
+
+    server.routes["/slow"] = trickle
+    server.routes["/junk"] = static(b"<html><body>not a feed</body></html>",
+                                    content_type="text/html")
+    server.routes["/bad-xml"] = static(rss(ITEMS)[:-30])
+    server.routes["/good"] = static(rss(ITEMS))
+    sources = [Source(name, server.url(f"/{name}")) for name in ("slow", "junk", "bad-xml", "good")]
+    sources.append(Source("down", "http://127.0.0.1:9/feed"))
+    report = collect(store, sources)
+    outcome = {r.name: r for r in report.results}
+    assert outcome["slow"].status == "error" and "1.5 s" in (outcome["slow"].error or "")
+    assert outcome["junk"].status == "error"
+    assert outcome["down"].status == "error"
+    assert outcome["good"].status == "ok" and outcome["good"].new == 2
+    assert outcome["bad-xml"].status == "ok" and "malformed" in (outcome["bad-xml"].error or "")
+    assert not report.all_failed and report.failed == 3
+
+
+def test_per_host_limit_bounds_concurrent_requests(server: LoopbackServer, store: Store) -> None:
+    lock = threading.Lock()
+    active = [0, 0]
+
+    def counted(request: Request) -> None:
+        with lock:
+            active[0] += 1
+            active[1] = max(active[1], active[0])
+        time.sleep(0.1)
+        with lock:
+            active[0] -= 1
+        request.reply(200, rss(ITEMS))
+
+    for i in range(8):
+        server.routes[f"/f{i}"] = counted
+    config = CONFIG.model_copy(update={"per_host": 2, "concurrency": 16})
+    report = collect(store, [Source(f"f{i}", server.url(f"/f{i}")) for i in range(8)],
+                     config=config)
+    assert all(r.status == "ok" for r in report.results)
+    assert active[1] == 2
+
+
+def test_blocked_feed_is_reported(store: Store) -> None:
+    source = Source("Intranet", "http://127.0.0.1:9/feed")
+    report = collect_sources([source], store, CONFIG, NOW, allow_private_hosts=False, force=True)
+    assert report.results[0].status == "blocked"
+    assert report.all_failed
+    assert store.feed_state(source.url).failures == 1
