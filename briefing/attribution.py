@@ -1,0 +1,410 @@
+"""Attributed statements in an article: who said what, with which reporting verb and stance.
+
+Recognised shapes (offsets are exact character positions in the article text):
+
+- ``X said/claimed/announced/... (that) CONTENT``
+- ``CONTENT, X said ...`` and ``"QUOTE," X said`` / ``"QUOTE," said X``
+- ``according to X, CONTENT``
+
+A sentence holding two statements joined by "though", "but", "while" or ";" is cut into
+clauses so that each statement keeps its own span.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .models import Stance
+from .stance import DENY_VERBS, has_denial_cue, wordset
+from .text import Span, split_sentences
+
+REPORTING_VERBS = wordset(
+    """say says said claim claims claimed announce announces announced confirm confirms confirmed
+    acknowledge acknowledges acknowledged insist insists insisted state states stated report
+    reports reported tell tells told add adds added note notes noted emphasize emphasizes
+    emphasized emphasise emphasises emphasised assert asserts asserted declare declares declared
+    warn warns warned argue argues argued maintain maintains maintained estimate estimates
+    estimated believe believes believed reveal reveals revealed admit admits admitted inform
+    informs informed proclaim proclaims proclaimed allege alleges alleged contend contends
+    contended stress stresses stressed write writes wrote predict predicts predicted concede
+    concedes conceded"""
+) | DENY_VERBS
+
+_FOLLOWING_ACTOR_VERBS = wordset(
+    "said says added noted stated wrote told claimed insisted explained"
+)
+
+ROLE_NOUNS = wordset(
+    """official officials spokesperson spokesman spokeswoman spokespeople minister ministry
+    president army military intelligence source sources representative representatives chief
+    staff general commander aide adviser advisor analyst analysts expert experts statement
+    government police department agency office envoy ambassador diplomat diplomats leader
+    leaders secretary mayor governor prosecutor prosecutors authorities authority command
+    service services company executive executives director researchers scientists witnesses
+    residents lawyer lawyers court judge spokespersons officer officers forces navy council
+    committee parliament lawmakers senator senators administration bank regulator regulators
+    report reports media observers monitors investigators union operator firm ministers
+    board chairman chairwoman chair head premier cabinet manager managers organisers organizers
+    team coach club"""
+)
+
+_ROLE_MODIFIERS = wordset(
+    """military defense defence foreign senior former top local intelligence deputy state
+    government presidential news press battlefield monitoring security interior health
+    western eastern southern northern regional federal central national police fire
+    emergency border chief general"""
+)
+
+_CONNECTORS = wordset("of from for and the at in to")
+_SKIPPABLE = wordset(
+    """has have had also later previously officially publicly repeatedly again firmly quickly
+    then now since earlier already subsequently swiftly flatly strongly categorically is was
+    were are not never has've it's"""
+)
+_NOT_ACTORS = wordset(
+    """this that these those however meanwhile it there here what which who despite during
+    while although though but and or so yet if when after before as because since in on at
+    for the a an"""
+)
+PRONOUNS = wordset("he she they it we i his her their")
+_TRAILING_STARTERS = wordset(
+    """on in at last yesterday today earlier later according adding citing while during after
+    before when by"""
+)
+_ANAPHORIC = re.compile(
+    r"\b(?:the|this|these|those|such|that|its|their|\w+['’]s)\s+"
+    r"(?:claims?|assertions?|reports?|statements?|allegations?|accusations?|figures?|account)\b"
+    r"(?!\s+(?:of|that|about|regarding|on)\b)",
+    re.IGNORECASE,
+)
+_PRONOUN_OBJECT = re.compile(r"(?:it|this|that|these|those|them|such reports)\b", re.I)
+_CONTRAST = re.compile(r",\s+(?:though|although|but|while|whereas)\s+|;\s+")
+_TOKEN = re.compile(r"[\w’'.-]*\w[’']?|[“”\"«»]|[,;:()–—|]")
+_QUOTE_OPEN = "“\"«"
+_QUOTE_CLOSE = "”\"»"
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One attributed statement; spans are offsets into the article text."""
+
+    actor: str
+    verb: str
+    stance: Stance
+    start: int
+    end: int
+    content_start: int
+    content_end: int
+    pronoun: bool = False
+    anaphoric: bool = False
+    sentence: int = 0
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(text: str, base: int = 0) -> list[_Token]:
+    return [_Token(m.group(0), base + m.start(), base + m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _is_name(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None:
+    """The noun phrase in ``text[start:end]`` ending at ``end`` that can be a speaker."""
+    toks = _tokens(text[start:end], start)
+    i = len(toks) - 1
+    while i >= 0 and toks[i].text.lower() in _SKIPPABLE:
+        i -= 1
+    if i < 0:
+        return None
+    last = i
+    first = None
+    while i >= 0:
+        tok = toks[i].text
+        low = tok.lower().rstrip("’'")
+        low = re.sub(r"['’]s$", "", low)
+        if _is_name(tok) or low in ROLE_NOUNS or low in _ROLE_MODIFIERS:
+            first = i
+        elif low in _CONNECTORS and first is not None:
+            pass
+        else:
+            break
+        i -= 1
+    if first is None:
+        return None
+    while first <= last and toks[first].text.lower() in _CONNECTORS | {"a", "an"}:
+        first += 1
+    head = toks[last].text
+    head_low = re.sub(r"['’]s$", "", head.lower())
+    if not (_is_name(head) or head_low in ROLE_NOUNS):
+        return None
+    if first > last:
+        return None
+    if last == first and toks[first].text.lower() in _NOT_ACTORS:
+        return None
+    while first < last and toks[first].text.lower() in _NOT_ACTORS:
+        first += 1
+    return toks[first].start, toks[last].end
+
+
+def _actor_after(text: str, start: int) -> tuple[int, int] | None:
+    """The speaker right after an inverted verb: '..., said Olga Oliker, an expert'."""
+    toks = _tokens(text[start:], start)
+    j = 0
+    while j < len(toks) and toks[j].text.lower() in {"a", "an", "the"}:
+        j += 1
+    first = j
+    last = None
+    while j < len(toks):
+        tok = toks[j].text
+        low = tok.lower()
+        if _is_name(tok) or low in ROLE_NOUNS or low in _ROLE_MODIFIERS:
+            last = j
+        elif low in _CONNECTORS and last is not None:
+            pass
+        else:
+            break
+        j += 1
+    if last is None or first >= len(toks):
+        return None
+    return toks[first].start, toks[last].end
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " ,;:—–-":
+        start += 1
+    while end > start and text[end - 1] in " ,;:—–-":
+        end -= 1
+    return start, end
+
+
+def _clauses(text: str, sentence: Span) -> list[tuple[int, int]]:
+    cuts = [sentence.start]
+    ends = []
+    in_quote = False
+    body = sentence.text
+    quote_depth = [0] * (len(body) + 1)
+    for k, ch in enumerate(body):
+        if ch in "“«":
+            in_quote = True
+        elif ch in "”»":
+            in_quote = False
+        elif ch == '"':
+            in_quote = not in_quote
+        quote_depth[k] = int(in_quote)
+    for m in _CONTRAST.finditer(body):
+        if quote_depth[m.start()]:
+            continue
+        ends.append(sentence.start + m.start())
+        cuts.append(sentence.start + m.end())
+    ends.append(sentence.end)
+    return list(zip(cuts, ends, strict=True))
+
+
+def _stance(verb: str, content: str) -> Stance:
+    if verb.lower() in DENY_VERBS or has_denial_cue(content):
+        return "denies"
+    return "asserts"
+
+
+def _quote_led(text: str, start: int, end: int, index: int) -> Attribution | None:
+    clause = text[start:end]
+    if not clause or clause[0] not in _QUOTE_OPEN:
+        return None
+    close = -1
+    for k in range(1, len(clause)):
+        if clause[k] in _QUOTE_CLOSE:
+            close = k
+    if close < 0:
+        return None
+    q_start, q_end = _trim(text, start + 1, start + close)
+    while q_end > q_start and text[q_end - 1] in ",.":
+        q_end -= 1
+    rest_start = start + close + 1
+    rest = text[rest_start:end]
+    m = re.match(r"\s*,?\s*", rest)
+    after = rest_start + (m.end() if m else 0)
+    toks = _tokens(text[after:end], after)
+    if not toks:
+        return None
+    if toks[0].text.lower() in _FOLLOWING_ACTOR_VERBS:
+        actor = _actor_after(text, toks[0].end)
+        if actor is None:
+            return None
+        verb = toks[0].text
+    else:
+        verb_tok = next(
+            (t for t in toks[:12] if t.text.lower() in REPORTING_VERBS or t.text == "read"), None
+        )
+        if verb_tok is None:
+            return None
+        actor = _actor_before(text, verb_tok.start, after)
+        if actor is None:
+            words_before = text[after : verb_tok.start].split()
+            if not words_before or words_before[-1].lower() not in PRONOUNS | {"statement"}:
+                return None
+            actor = (after, verb_tok.start - 1)
+        verb = verb_tok.text
+    actor_text = text[actor[0] : actor[1]]
+    return Attribution(
+        actor=actor_text,
+        verb=verb,
+        stance=_stance(verb, text[q_start:q_end]),
+        start=start,
+        end=end,
+        content_start=q_start,
+        content_end=q_end,
+        pronoun=actor_text.lower() in PRONOUNS or actor_text.lower().endswith("statement"),
+        sentence=index,
+    )
+
+
+def _according_to(text: str, start: int, end: int, index: int) -> Attribution | None:
+    clause = text[start:end]
+    m = re.search(r"\baccording to\s+", clause, re.IGNORECASE)
+    if not m:
+        return None
+    actor = _actor_after(text, start + m.end())
+    if actor is None:
+        return None
+    if m.start() < 3:
+        c_start, c_end = _trim(text, actor[1], end)
+    else:
+        c_start, c_end = _trim(text, start, start + m.start())
+    return Attribution(
+        actor=text[actor[0] : actor[1]],
+        verb="according to",
+        stance=_stance("", text[c_start:c_end]),
+        start=start,
+        end=end,
+        content_start=c_start,
+        content_end=c_end,
+        sentence=index,
+    )
+
+
+_INTRO = wordset(
+    """in on at during after before for with as while when despite since following amid
+    meanwhile however"""
+)
+_PASSIVE_DENIAL = re.compile(
+    r"\b(?:rejected|denied|disputed|dismissed|contested|refuted|rebutted|debunked)\s+by\s+"
+)
+
+
+def _is_trailing(text: str, start: int, actor_start: int, after: str) -> bool:
+    """True for 'CONTENT, the Kremlin claimed on April 26': the statement precedes the actor."""
+    lead = text[start:actor_start]
+    if not re.search(r",\s*(?:the\s+|a\s+|an\s+)?$", lead, re.IGNORECASE):
+        return False
+    lead_words = lead.split()
+    if len(lead_words) < 4 or lead_words[0].lower().strip(",") in _INTRO:
+        return False
+    rest = _tokens(after)
+    return not rest or rest[0].text.lower() in _TRAILING_STARTERS or rest[0].text in ",.;"
+
+
+def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None:
+    for tok in _tokens(text[start:end], start):
+        verb = tok.text
+        if not verb.islower() or verb not in REPORTING_VERBS:
+            continue
+        actor = _actor_before(text, tok.start, start)
+        pronoun = False
+        if actor is not None and re.search(r"['’]s?$", text[actor[0] : actor[1]]):
+            actor = None
+        if actor is None:
+            before = _tokens(text[start : tok.start], start)
+            while before and before[-1].text.lower() in _SKIPPABLE:
+                before.pop()
+            if before and before[-1].text.lower() in PRONOUNS - {"his", "her", "their", "it"}:
+                actor = (before[-1].start, before[-1].end)
+                pronoun = True
+            else:
+                continue
+        after = text[tok.end : end]
+        that = re.match(r"\s*(?:[^,.;:“”\"]{0,40}?\s)?(?:that|:)\s+", after)
+        if that:
+            c_start, c_end = _trim(text, tok.end + that.end(), end)
+        elif _is_trailing(text, start, actor[0], after):
+            lead_end = re.search(r",\s*(?:the\s+|a\s+|an\s+)?$", text[start : actor[0]], re.I)
+            assert lead_end is not None
+            c_start, c_end = _trim(text, start, start + lead_end.start())
+        else:
+            c_start, c_end = _trim(text, tok.end, end)
+        if c_end - c_start < 3:
+            continue
+        content = text[c_start:c_end]
+        return Attribution(
+            actor=text[actor[0] : actor[1]],
+            verb=verb,
+            stance=_stance(verb, content),
+            start=start,
+            end=end,
+            content_start=c_start,
+            content_end=c_end,
+            pronoun=pronoun,
+            anaphoric=bool(_ANAPHORIC.search(content) or _PRONOUN_OBJECT.match(content)),
+            sentence=index,
+        )
+    return None
+
+
+def _passive_denial(text: str, main: Attribution) -> Attribution | None:
+    """'"Crimea will stay with Russia," a statement firmly rejected by Ukrainian President
+    Volodymyr Zelenskyy': the party after "by" denies the main statement's content."""
+    m = _PASSIVE_DENIAL.search(text, main.start, main.end)
+    if m is None:
+        return None
+    actor = _actor_after(text, m.end())
+    if actor is None:
+        return None
+    c_start, c_end = main.content_start, main.content_end
+    if c_start <= m.start() < c_end:
+        quote = re.search(r"[“\"](.+?)[”\"]", text[c_start : m.start()])
+        if quote:
+            c_start, c_end = _trim(text, c_start + quote.start(1), c_start + quote.end(1))
+        else:
+            c_end = m.start()
+    return Attribution(
+        actor=text[actor[0] : actor[1]],
+        verb=m.group(0).split()[0],
+        stance="denies",
+        start=main.start,
+        end=main.end,
+        content_start=c_start,
+        content_end=c_end,
+        sentence=main.sentence,
+    )
+
+
+_TERMINAL = re.compile(r"[.!?…][”\"’)]*$|[”\"]$")
+
+
+def find_attributions(text: str) -> list[Attribution]:
+    """Attributed statements in ``text``, in reading order."""
+    found: list[Attribution] = []
+    for index, sentence in enumerate(split_sentences(text)):
+        if not _TERMINAL.search(sentence.text):
+            continue
+        quoted = _quote_led(text, sentence.start, sentence.end, index)
+        if quoted is not None:
+            found.append(quoted)
+            continue
+        for c_start, c_end in _clauses(text, sentence):
+            hit = _verb_led(text, c_start, c_end, index) or _according_to(
+                text, c_start, c_end, index
+            )
+            if hit is not None:
+                found.append(hit)
+                passive = _passive_denial(text, hit)
+                if passive is not None:
+                    found.append(passive)
+    return found

@@ -1,0 +1,317 @@
+"""The Key claims / Disputed block of a story: who claims what, how many independent origins
+back it, which claims another party contests, and where outlets' numbers cannot all be true.
+
+Pure: a Story in, plain data out. Every text is quoted verbatim with its article offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from nltk.stem.snowball import SnowballStemmer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from .attribution import PRONOUNS, Attribution, find_attributions
+from .figures import extract_figures, group_figures
+from .models import Claim, Dispute, FigureSet, Stance, Story
+from .parties import country_of, party_of
+from .stance import DENY_VERBS, wordset
+from .text import split_sentences, words
+
+MERGE_SIMILARITY = 0.35
+DISPUTE_SIMILARITY = 0.12
+CONTINUATION_SENTENCES = 3
+MAX_CLAIMS = 10
+
+_CONTINUES = re.compile(
+    r"\b(?:continues?|continuing|still|remains?|remaining|holds?|holding|not|no|never|"
+    r"retain\w*|keep\w*)\b",
+    re.IGNORECASE,
+)
+_NOISE_WORDS = DENY_VERBS | wordset(
+    """claim claims claimed assertion assertions statement statements report reports
+    reported said says say propaganda misleading false denied"""
+)
+
+
+@dataclass
+class _Item:
+    """One attributed statement of one article, with its actor resolved."""
+
+    attribution: Attribution
+    article_index: int
+    article_id: str
+    origin: str
+    actor: str
+    party: str
+    stance: Stance
+    text: str
+    content: str
+    context: str
+    explicit_denial: bool = False
+
+
+@dataclass
+class _Group:
+    items: list[_Item] = field(default_factory=list)
+
+    @property
+    def stance(self) -> Stance:
+        return self.items[0].stance
+
+    @property
+    def party(self) -> str:
+        return self.items[0].party
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> SnowballStemmer:
+    return SnowballStemmer("english")
+
+
+def _terms(text: str) -> list[str]:
+    stem = _stemmer().stem
+    return [
+        stem(w.lower())
+        for w in words(text)
+        if w.lower() not in ENGLISH_STOP_WORDS and w.lower() not in _NOISE_WORDS and len(w) > 1
+    ]
+
+
+def _clean_actor(actor: str) -> str:
+    actor = re.sub(r"^(?:the|a|an)\s+", "", actor.strip(), flags=re.IGNORECASE)
+    return actor.strip(" ,")
+
+
+def _resolve_aliases(items: list[_Item]) -> None:
+    """'Gerasimov' -> 'Russian Chief of Staff Valery Gerasimov' when the story names him so."""
+    full = [
+        i.actor
+        for i in items
+        if len(i.actor.split()) > 1 and all(w[:1].isupper() for w in i.actor.split()[-2:])
+    ]
+    for item in items:
+        if len(item.actor.split()) != 1 or not item.actor[:1].isupper():
+            continue
+        if country_of(item.actor):
+            continue
+        longer = [a for a in full if a.split()[-1] == item.actor]
+        if longer:
+            item.actor = max(sorted(longer), key=lambda a: (full.count(a), len(a)))
+            item.party = party_of(item.actor)
+
+
+def _items_for_story(story: Story) -> list[_Item]:
+    items: list[_Item] = []
+    for index, article in enumerate(story.articles):
+        text = article.text
+        sentences = split_sentences(text)
+        previous: _Item | None = None
+        for att in find_attributions(text):
+            actor = _clean_actor(att.actor)
+            if att.pronoun or actor.lower() in PRONOUNS or actor.lower() == "statement":
+                if previous is None:
+                    continue
+                actor = previous.actor
+            sentence_before = sentences[att.sentence - 1].text if att.sentence > 0 else ""
+            content = text[att.content_start : att.content_end]
+            context = content
+            if att.anaphoric:
+                context = f"{sentence_before} {content}"
+            item = _Item(
+                attribution=att,
+                article_index=index,
+                article_id=article.id,
+                origin=story.origins.get(article.id, article.id),
+                actor=actor,
+                party=party_of(actor),
+                stance=att.stance,
+                text=text[att.start : att.end],
+                content=content,
+                context=context,
+                explicit_denial=att.stance == "denies",
+            )
+            items.append(item)
+            previous = item
+    _resolve_aliases(items)
+    _continue_denials(items)
+    return items
+
+
+def _continue_denials(items: list[_Item]) -> None:
+    """A party's statements right after its own denial ("operations in Kursk continue") are
+    part of that denial and contest the same claim."""
+    for k, item in enumerate(items):
+        if not item.explicit_denial:
+            continue
+        last_sentence = item.attribution.sentence
+        for follower in items[k + 1 :]:
+            if follower.article_index != item.article_index:
+                break
+            if follower.attribution.sentence - last_sentence > CONTINUATION_SENTENCES:
+                break
+            if follower.party != item.party or follower.stance == "denies":
+                continue
+            if not _CONTINUES.search(follower.content):
+                continue
+            follower.stance = "denies"
+            follower.context = f"{item.context} {follower.content}"
+            last_sentence = follower.attribution.sentence
+
+
+class _Similarity:
+    """TF-IDF cosine over stemmed content words, fitted on one story's statements."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._vectorizer = TfidfVectorizer(analyzer=_terms, norm="l2")
+        docs = [t for t in texts if _terms(t)] or ["empty"]
+        self._vectorizer.fit(docs)
+
+    def matrix(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self._vectorizer.transform(texts).toarray())
+
+
+def _merge(items: list[_Item], sim: _Similarity) -> list[_Group]:
+    vectors = sim.matrix([i.content for i in items]) if items else np.zeros((0, 1))
+    groups: list[_Group] = []
+    centroids: list[np.ndarray] = []
+    for item, vec in zip(items, vectors, strict=True):
+        best, best_score = -1, MERGE_SIMILARITY
+        for g, group in enumerate(groups):
+            if group.stance != item.stance or group.party != item.party:
+                continue
+            score = float(centroids[g] @ vec)
+            if score >= best_score:
+                best, best_score = g, score
+        if best < 0:
+            groups.append(_Group([item]))
+            centroids.append(vec)
+        else:
+            groups[best].items.append(item)
+            mean = np.mean(vectors[[items.index(i) for i in groups[best].items]], axis=0)
+            norm = float(np.linalg.norm(mean)) or 1.0
+            centroids[best] = mean / norm
+    return groups
+
+
+def _targets_party(item: _Item) -> set[str]:
+    """Parties a denial names as the source of what it rejects ("Russia's claims")."""
+    named = re.findall(r"([A-Z][\w.-]*)['’]s\s+(?:claims?|statements?|assertions?|reports?)",
+                       item.context)
+    return {party_of(n) for n in named}
+
+
+def _link_disputes(groups: list[_Group], sim: _Similarity) -> dict[int, list[int]]:
+    """Map asserted group index -> denial group indexes contesting it."""
+    asserted = [g for g, group in enumerate(groups) if group.stance == "asserts"]
+    if not asserted:
+        return {}
+    members = [(g, item) for g in asserted for item in groups[g].items]
+    member_vecs = sim.matrix([item.content for _, item in members])
+    contested: dict[int, list[int]] = {}
+    for d, group in enumerate(groups):
+        if group.stance != "denies":
+            continue
+        context = " ".join(i.context for i in group.items)
+        vec = sim.matrix([context])[0]
+        named = set().union(*(_targets_party(i) for i in group.items))
+        best, best_score = -1, DISPUTE_SIMILARITY
+        for row, (g, _) in enumerate(members):
+            claim_party = groups[g].party
+            if claim_party == group.party:
+                continue
+            if named and claim_party not in named:
+                continue
+            score = float(member_vecs[row] @ vec)
+            if score > best_score:
+                best, best_score = g, score
+        if best >= 0:
+            contested.setdefault(best, []).append(d)
+    return contested
+
+
+def _readable_actor(group: _Group) -> str:
+    actors: list[str] = []
+    for item in group.items:
+        if item.actor not in actors and not any(item.actor in a for a in actors):
+            actors = [a for a in actors if a not in item.actor]
+            actors.append(item.actor)
+    return "; ".join(actors[:3])
+
+
+def _to_claim(group: _Group, disputed: bool) -> Claim:
+    first = min(group.items, key=lambda i: (i.article_index, i.attribution.start))
+    article_ids = [first.article_id]
+    for item in sorted(group.items, key=lambda i: i.article_index):
+        if item.article_id not in article_ids:
+            article_ids.append(item.article_id)
+    return Claim(
+        actor=_readable_actor(group),
+        text=first.text,
+        stance=group.stance,
+        article_ids=tuple(article_ids),
+        origins=len({i.origin for i in group.items}),
+        verb=first.attribution.verb,
+        disputed=disputed,
+        start=first.attribution.start,
+        end=first.attribution.end,
+    )
+
+
+def analyse_claims(story: Story, max_claims: int = MAX_CLAIMS) -> tuple[
+    tuple[Claim, ...], tuple[Dispute, ...]
+]:
+    """Attributed claims of a story, merged across articles, and the disputes between them."""
+    items = _items_for_story(story)
+    if not items:
+        return (), ()
+    sim = _Similarity([i.context for i in items])
+    groups = _merge(items, sim)
+    contested = _link_disputes(groups, sim)
+    counters = {d for ds in contested.values() for d in ds}
+
+    def priority(g: int) -> tuple[int, int, int]:
+        group = groups[g]
+        first = min((i.article_index, i.attribution.start) for i in group.items)
+        origins = len({i.origin for i in group.items})
+        flagged = 0 if g in contested else 1 if g in counters else 2
+        return (flagged, -origins, first[0] * 10**7 + first[1])
+
+    order = sorted(range(len(groups)), key=priority)
+    keep = [g for g in order if g in contested or g in counters]
+    keep += [g for g in order if g not in keep][: max(0, max_claims - len(keep))]
+    keep.sort(key=priority)
+    index_of = {g: k for k, g in enumerate(keep)}
+    claims = tuple(_to_claim(groups[g], disputed=g in contested) for g in keep)
+    disputes = tuple(
+        Dispute(claim=index_of[g], counter=tuple(index_of[d] for d in ds), kind="denial")
+        for g, ds in sorted(contested.items(), key=lambda kv: index_of[kv[0]])
+    )
+    return claims, disputes
+
+
+def analyse_figures(story: Story) -> tuple[FigureSet, ...]:
+    figures = []
+    for article in story.articles:
+        origin = story.origins.get(article.id, article.id)
+        figures.extend(extract_figures(article, origin))
+    return group_figures(figures)
+
+
+def analyse_story(
+    story: Story,
+) -> tuple[tuple[Claim, ...], tuple[Dispute, ...], tuple[FigureSet, ...]]:
+    """Claims (merged, with independent-origin counts), disputes and figure groups of a story."""
+    claims, disputes = analyse_claims(story)
+    return claims, disputes, analyse_figures(story)
+
+
+def single_source(claim: Claim) -> bool:
+    return claim.origins <= 1
+
+
+

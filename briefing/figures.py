@@ -1,0 +1,350 @@
+"""Numbers with what they count, normalised to intervals and grouped by the quantity measured.
+
+"at least 10,000 soldiers" -> [10000, inf); "around 11,000 troops" -> [9900, 12100];
+"between 10,000 and 14,000" -> [10000, 14000]. Values of one quantity disagree only when two of
+them, from different origins, cannot both be true (their intervals do not overlap). A value's
+role (the figure now, an earlier / replaced figure, a target or forecast) is part of the
+quantity, so "raised to 4.5% from 4.25%" or "aims for 500, built 320" never raise an alarm.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .models import Article, FigureSet, FigureValue
+from .parties import country_mentions, country_of
+from .stance import wordset
+from .text import split_sentences
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE = r"(?:\s*(?:thousand|million|billion|trillion|bn|m|k)\b)?"
+_QUALIFIER = (
+    r"at least|no fewer than|no less than|more than|over|upwards of|in excess of|above|"
+    r"exceeding|nearly|almost|around|about|approximately|roughly|some|an estimated|estimated|"
+    r"close to|up to|as many as|at most|no more than|fewer than|less than|under|below|just over|"
+    r"just under|well over"
+)
+_CURRENCY = r"[$£€¥]|US\$"
+_FIGURE = re.compile(
+    rf"(?:(?P<qual>{_QUALIFIER})\s+)?"
+    rf"(?:(?P<range>between)\s+)?"
+    rf"(?P<cur>{_CURRENCY})?(?P<num>{_NUM})(?P<scale>{_SCALE})"
+    rf"(?:\s*(?:-|–|to|and)\s*(?P<cur2>{_CURRENCY})?(?P<num2>{_NUM})(?P<scale2>{_SCALE}))?"
+    r"(?P<pct>\s*(?:%|percent\b|per cent\b|percentage points?\b))?",
+    re.IGNORECASE,
+)
+_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
+           "trillion": 1e12}
+_MONTHS = wordset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+)
+_STOP_NP = wordset(
+    """to in of on at by for from with and or but had has have was were is are be been will
+    would could should may might as than that which who while since after before into over
+    under during against per each a an the this these those its their his her it they"""
+)
+_MEASURE_WORDS = wordset("square cubic metric")
+_UNIT_CLASSES = {
+    "troop": "troops", "soldier": "troops", "serviceman": "troops", "servicemen": "troops",
+    "fighter": "troops", "personnel": "troops", "force": "troops", "service member": "troops",
+    "people": "people", "person": "people", "persons": "people", "resident": "people",
+    "civilian": "civilians",
+    "kilometer": "km", "kilometre": "km", "km": "km", "square kilometer": "km²",
+    "square kilometre": "km²", "sq km": "km²", "km2": "km²", "mile": "miles",
+    "square mile": "sq mi", "death": "deaths", "casualty": "casualties",
+}
+_PREDICATES = {
+    "casualties": "killed killing kill kills dead died die wounded wounding injured injuring "
+    "losses lost casualties suffered",
+    "deployed": "sent send sends sending deployed deploy deploys deploying dispatched "
+    "dispatch fought fighting stationed transferred operating fight",
+    "detained": "arrested detained held captured jailed",
+    "displaced": "evacuated displaced fled",
+}
+_PREDICATE_OF = {w: cls for cls, ws in _PREDICATES.items() for w in ws.split()}
+_PERCENT_MEASURES = wordset(
+    """rate rates inflation growth unemployment turnout share stake tariff tariffs tax taxes
+    interest yield yields gdp economy sales profit profits revenue revenues price prices
+    support approval vote votes margin discount stock shares wages pay"""
+)
+_OLD = re.compile(
+    r"\b(?:from|previous|earlier|old|former|down from|up from|compared (?:with|to)|"
+    r"initially|originally|prior)\s*$",
+    re.IGNORECASE,
+)
+_OLD_CONTEXT = re.compile(
+    r"\b(?:earlier (?:claims?|estimates?|figures?|reports?)|previous (?:\w+ )?(?:of|at)|"
+    r"down from|up from|compared (?:with|to)|decrease from|increase from|drop from|"
+    r"rise from|initially|originally)\b",
+    re.IGNORECASE,
+)
+_TARGET = re.compile(
+    r"\b(?:target(?:s|ed|ing)?|goal|aims?|aimed|aiming|plans?|planned|expects?|expected|"
+    r"forecasts?|forecast|projects?|projected|pledged?|promised?|seeks?|hopes?|intends?|"
+    r"wants?|would|will)\b",
+    re.IGNORECASE,
+)
+_APPROX = 0.1
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number found in an article, before grouping."""
+
+    value: FigureValue
+    unit_class: str
+    entity: str
+    predicate: str
+    role: str
+    label: str
+    origin: str
+
+
+def _number(num: str, scale: str | None) -> float:
+    value = float(num.replace(",", ""))
+    key = (scale or "").strip().lower()
+    return value * _SCALES.get(key, 1.0)
+
+
+def _interval(qualifier: str, low: float, high: float) -> tuple[float, float, str]:
+    q = qualifier.lower()
+    if low != high:
+        return low, high, "between"
+    if q in {"at least", "no fewer than", "no less than"}:
+        return low, math.inf, "at least"
+    if q in {"more than", "over", "upwards of", "in excess of", "above", "exceeding",
+             "just over", "well over"}:
+        return low, math.inf, "more than"
+    if q in {"nearly", "almost", "just under"}:
+        return low * (1 - _APPROX), low, "nearly"
+    if q in {"up to", "as many as", "at most", "no more than"}:
+        return 0.0, low, "up to"
+    if q in {"fewer than", "less than", "under", "below"}:
+        return 0.0, low, "less than"
+    if q:
+        return low * (1 - _APPROX), low * (1 + _APPROX), "approximately"
+    return low, low, "exact"
+
+
+def _singular(word: str) -> str:
+    w = word.lower()
+    if w in _UNIT_CLASSES:
+        return w
+    for suffix, repl in (("ies", "y"), ("men", "man"), ("s", "")):
+        if w.endswith(suffix) and len(w) > 3:
+            return w[: -len(suffix)] + repl
+    return w
+
+
+def _noun_phrase(text: str, pos: int, limit: int) -> tuple[str, int]:
+    """The words after a number that say what it counts: 'North Korean soldiers'."""
+    words: list[str] = []
+    end = pos
+    for m in re.finditer(r"[A-Za-z][\w’'-]*", text[pos:limit]):
+        gap = text[end : pos + m.start()]
+        if gap.strip() not in {"", "-"} or len(words) >= 4:
+            break
+        word = m.group(0)
+        low = word.lower()
+        if low in _STOP_NP or low in _MONTHS:
+            break
+        if low.endswith("ed") and len(words) > 0:
+            break
+        words.append(word)
+        end = pos + m.end()
+    return " ".join(words), end
+
+
+def _unit_class(np: str) -> tuple[str, str]:
+    """(unit class, head) for a noun phrase; the head is the last word."""
+    words = np.split()
+    if not words:
+        return "", ""
+    head = _singular(words[-1])
+    two = " ".join(_singular(w) for w in words[-2:]).lower()
+    if len(words) >= 2 and (words[-2].lower() in _MEASURE_WORDS or two in _UNIT_CLASSES):
+        return _UNIT_CLASSES.get(two, two), two
+    return _UNIT_CLASSES.get(head, head), head
+
+
+def _predicate(before: str, after: str) -> str:
+    near_before = re.findall(r"[a-z]+", before.lower())[-5:]
+    near_after = re.findall(r"[a-z]+", after.lower())[:5]
+    for word in reversed(near_before):
+        if word in _PREDICATE_OF:
+            return _PREDICATE_OF[word]
+    for word in near_after:
+        if word in _PREDICATE_OF:
+            return _PREDICATE_OF[word]
+    return ""
+
+
+def _role(before: str, sentence: str) -> str:
+    if _OLD.search(before) or _OLD_CONTEXT.search(before[-30:]):
+        return "earlier"
+    if _TARGET.search(before[-50:]):
+        return "target"
+    return "reported"
+
+
+def _is_date_or_label(text: str, start: int, end: int, num: str) -> bool:
+    before = text[max(0, start - 12) : start].lower()
+    after = text[end : end + 3]
+    prev_word = re.findall(r"[a-z.]+", before)[-1:] or [""]
+    if prev_word[0].rstrip(".") in _MONTHS:
+        return True
+    if re.fullmatch(r"(?:1[89]|20)\d\d", num) and not after.startswith("%"):
+        return True
+    if re.match(r"\s*(?:st|nd|rd|th)\b", after) or re.match(r"[.:]\d", after):
+        return True
+    return bool(start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-/"))
+
+
+def extract_figures(article: Article, origin: str) -> list[Figure]:
+    """Numbers in ``article`` that say what they count, with exact offsets into its text."""
+    text = article.text
+    found: list[Figure] = []
+    for sentence in split_sentences(text):
+        if re.match(r"^\d+[.)]\s", sentence.text):
+            continue
+        s_start = sentence.start
+        for m in _FIGURE.finditer(sentence.text):
+            start, end = s_start + m.start(), s_start + m.end()
+            num_start = s_start + m.start("num")
+            if _is_date_or_label(text, num_start, s_start + m.end("num"), m.group("num")):
+                continue
+            if m.group("num2") and not m.group("range") and "and" in m.group(0).split():
+                continue
+            low = _number(m.group("num"), m.group("scale"))
+            high = _number(m.group("num2"), m.group("scale2") or m.group("scale")) if m.group(
+                "num2"
+            ) else low
+            if high < low:
+                continue
+            before = text[s_start:start]
+            if m.group("pct"):
+                unit_class, head, np_text, np_end = "%", "%", "", end
+                measure = next(
+                    (w for w in reversed(re.findall(r"[a-z]+", before.lower())[-8:])
+                     if w in _PERCENT_MEASURES),
+                    "",
+                )
+                if not measure:
+                    continue
+            elif m.group("cur"):
+                np_text, np_end = _noun_phrase(text, end, sentence.end)
+                unit_class = head = m.group("cur")
+                measure = ""
+            else:
+                np_text, np_end = _noun_phrase(text, end, sentence.end)
+                unit_class, head = _unit_class(np_text)
+                measure = ""
+                if not unit_class:
+                    continue
+            if re.match(r"^(?:year|month|week|day|hour|minute|time)s?$", head):
+                continue
+            after = text[np_end : sentence.end]
+            lo, hi, qualifier = _interval(m.group("qual") or "", low, high)
+            entity = ""
+            for word_pair in re.findall(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?", np_text):
+                entity = country_of(word_pair) or country_of(word_pair.split()[0]) or ""
+                if entity:
+                    break
+            if not entity:
+                named = country_mentions(before[-120:])
+                entity = named[-1] if named else ""
+            role = _role(before, sentence.text)
+            predicate = _predicate(before, after)
+            if role == "reported" and re.match(r"\s*(?:to|from)\s", after) and re.search(
+                r"\bfrom\s*$", before
+            ):
+                role = "earlier"
+            label = measure if unit_class == "%" else np_text
+            value = FigureValue(
+                value=low,
+                unit=unit_class if unit_class in {"%", "km²", "km"} else head,
+                text=text[start:np_end].strip(),
+                article_id=article.id,
+                low=lo,
+                high=hi,
+                qualifier=qualifier,
+                source=article.source,
+                start=start,
+                end=np_end,
+            )
+            found.append(
+                Figure(
+                    value=value,
+                    unit_class=f"%:{measure}" if unit_class == "%" else unit_class,
+                    entity=entity,
+                    predicate=predicate,
+                    role=role,
+                    label=label,
+                    origin=origin,
+                )
+            )
+    return found
+
+
+def _compatible(a: Figure, b: Figure) -> bool:
+    return (
+        a.unit_class == b.unit_class
+        and a.role == b.role
+        and (not a.entity or not b.entity or a.entity == b.entity)
+        and (not a.predicate or not b.predicate or a.predicate == b.predicate)
+    )
+
+
+def _disagree(group: list[Figure]) -> bool:
+    for i, a in enumerate(group):
+        for b in group[i + 1 :]:
+            if a.origin == b.origin:
+                continue
+            if a.value.high < b.value.low or b.value.high < a.value.low:
+                return True
+    return False
+
+
+def _quantity(group: list[Figure]) -> str:
+    label = max((f.label for f in group), key=lambda s: (len(s.split()), s))
+    entity = next((f.entity for f in group if f.entity), "")
+    predicate = next((f.predicate for f in group if f.predicate), "")
+    role = group[0].role
+    parts = [label]
+    if entity and entity.lower() not in label.lower() and not any(
+        country_of(w) == entity for w in label.split()
+    ):
+        parts.insert(0, f"{entity}:")
+    if predicate:
+        parts.append(f"({predicate})")
+    if role != "reported":
+        parts.append(f"[{role}]")
+    return " ".join(parts)
+
+
+def group_figures(figures: Iterable[Figure]) -> tuple[FigureSet, ...]:
+    """Group figures by quantity; keep groups reported by at least two articles."""
+    groups: list[list[Figure]] = []
+    for fig in figures:
+        for group in groups:
+            if all(_compatible(fig, other) for other in group):
+                group.append(fig)
+                break
+        else:
+            groups.append([fig])
+    sets = []
+    for group in groups:
+        if len({f.value.article_id for f in group}) < 2:
+            continue
+        sets.append(
+            FigureSet(
+                quantity=_quantity(group),
+                values=tuple(f.value for f in group),
+                disagree=_disagree(group),
+            )
+        )
+    return tuple(sets)
