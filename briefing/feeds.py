@@ -98,7 +98,9 @@ def article_id(feed_url: str, identity: str) -> str:
 
 def _entry_time(entry: Mapping[str, Any]) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+        # dict.get, not FeedParserDict.get: the latter maps missing keys onto others with a
+        # deprecation warning.
+        value = dict.get(entry, key) if isinstance(entry, dict) else entry.get(key)
         if value:
             try:
                 return datetime.fromtimestamp(calendar.timegm(value), UTC)

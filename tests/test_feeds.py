@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from briefing.feeds import article_id, html_to_text, parse_feed
+
+NOW = datetime(2025, 11, 3, 12, 0, tzinfo=UTC)
+
+
+def _rss(items: str, extra: str = "") -> bytes:
+    return (f"<?xml version='1.0'?><rss version='2.0'><channel><title>T</title>{extra}"
+            f"{items}</channel></rss>").encode()
+
+
+def test_identity_prefers_guid_then_link_then_content_hash() -> None:
+    feed = parse_feed(_rss(
+        "<item><guid>g-1</guid><link>http://x.org/1</link><title>One</title></item>"
+        "<item><link>http://x.org/2</link><title>Two</title></item>"
+        "<item><title>Three</title><description>Only text</description></item>"
+    ), {}, now=NOW)
+    identities = [e.identity for e in feed.entries]
+    assert identities[:2] == ["g-1", "http://x.org/2"]
+    assert identities[2].startswith("sha1:")
+    again = parse_feed(_rss("<item><title>Three</title><description>Only text</description>"
+                            "</item>"), {}, now=NOW)
+    assert again.entries[0].identity == identities[2]
+
+
+def test_duplicate_guids_are_kept_apart_by_link() -> None:
+    feed = parse_feed(_rss(
+        "<item><guid>same</guid><link>http://x.org/a</link><title>A</title></item>"
+        "<item><guid>same</guid><link>http://x.org/b</link><title>B</title></item>"
+        "<item><guid>other</guid><link>http://x.org/c</link><title>C</title></item>"
+    ), {}, now=NOW)
+    assert [e.identity for e in feed.entries] == [
+        "same http://x.org/a", "same http://x.org/b", "other"]
+    assert len({article_id("http://feed", e.identity) for e in feed.entries}) == 3
+
+
+def test_unparseable_date_falls_back_and_future_date_is_clamped() -> None:
+    feed = parse_feed(_rss(
+        "<item><guid>1</guid><title>Bad</title><pubDate>the day after tomorrow</pubDate></item>"
+        "<item><guid>2</guid><title>Future</title><pubDate>Fri, 01 Jan 2100 00:00:00 GMT</pubDate>"
+        "</item><item><guid>3</guid><title>Fine</title>"
+        "<pubDate>Mon, 03 Nov 2025 09:30:00 +0100</pubDate></item>"
+    ), {}, now=NOW)
+    bad, future, fine = feed.entries
+    assert bad.published == NOW and not bad.date_parsed
+    assert future.published == NOW and future.date_parsed
+    assert fine.published == datetime(2025, 11, 3, 8, 30, tzinfo=UTC)
+
+
+def test_ttl_and_html_entry_text() -> None:
+    feed = parse_feed(_rss(
+        "<item><guid>1</guid><title>T &amp; more</title><description>"
+        "&lt;p&gt;First para.&lt;/p&gt;&lt;p&gt;Second &lt;b&gt;bold&lt;/b&gt; para."
+        "&lt;script&gt;evil()&lt;/script&gt;&lt;/p&gt;</description></item>",
+        "<ttl>45</ttl>"), {}, now=NOW)
+    assert feed.ttl_minutes == 45
+    (entry,) = feed.entries
+    assert entry.title == "T & more"
+    assert entry.text == "First para.\nSecond bold para."
+
+
+def test_html_to_text_keeps_blocks_apart() -> None:
+    assert html_to_text("<h2>Head</h2>Body<br>next<ul><li>a</li><li>b</li></ul>") == (
+        "Head\nBody\nnext\na\nb")
+    assert html_to_text("plain &amp; simple") == "plain & simple"
+
+
+def test_a_path_or_url_as_body_is_never_opened(tmp_path: Path) -> None:
+    real = tmp_path / "feed.xml"
+    real.write_bytes(_rss("<item><guid>1</guid><title>Secret</title></item>"))
+    for body in (str(real).encode(), real.as_uri().encode(), b"http://127.0.0.1:9/feed"):
+        feed = parse_feed(body, {}, now=NOW)
+        assert feed.entries == () and feed.malformed
+
+
+def test_garbage_is_reported_not_raised() -> None:
+    for body in (b"", b"\x00\xff\xfe garbage", b"<html><body>hi</body></html>", b"{\"a\": 1}"):
+        feed = parse_feed(body, {"content-type": "text/html"}, now=NOW)
+        assert feed.malformed and feed.problem
+
+
+def _corpus_files(shared: Path) -> list[Path]:
+    roots = [shared / "eval-data" / "feedparser-tests", shared / "eval-data" /
+             "node-feedparser-feeds"]
+    return sorted(p for root in roots for p in root.rglob("*")
+                  if p.is_file() and p.name not in ("LICENSE", "SOURCE.txt"))
+
+
+def test_every_corpus_feed_parses_without_crashing(shared: Path) -> None:
+    files = _corpus_files(shared)
+    assert len(files) > 2000
+    expected_bozo = reported = 0
+    missed = []
+    for path in files:
+        body = path.read_bytes()
+        head = body[:2000].decode("latin-1")
+        # feedparser's fixtures carry their own HTTP headers and expectations in a comment.
+        headers = {m.group(1).strip(): m.group(2).strip()
+                   for m in re.finditer(r"^Header:\s*([^:]+):\s*(.*)$", head, re.M)}
+        feed = parse_feed(body, headers, now=NOW)
+        reported += bool(feed.problem)
+        expect = re.search(r"^Expect:\s*(.*)$", head, re.M)
+        if expect and expect.group(1).startswith("bozo"):
+            expected_bozo += 1
+            if not feed.problem:
+                missed.append(path.name)
+    assert expected_bozo >= 15
+    assert missed == []
+    assert reported >= expected_bozo
