@@ -134,7 +134,7 @@ def _is_glued_headline(left: str) -> bool:
     if re.fullmatch(r"[a-z]{2,}|.*[0-9)’']", last):
         return True
     capitalised = sum(1 for w in words if w[:1].isupper())
-    return capitalised >= 0.6 * len(words)
+    return len(words) >= 5 and capitalised >= 0.7 * len(words)
 
 
 def _normalise(line: str) -> str:
