@@ -12,7 +12,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -33,6 +33,7 @@ PageSize = Literal["A4", "Letter"]
 _PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 _LINK_SCHEMES = {"http", "https"}
 _TEXT_WIDTH = 76
+EMAIL_MAX_BYTES = 102 * 1024
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class BriefingView:
     preheader: str
     stories: tuple[StoryView, ...]
     page_size: str
+    omitted: tuple[StoryView, ...] = ()
 
 
 @cache
@@ -336,9 +338,8 @@ def _render_template(name: str, view: BriefingView) -> str:
         raise RenderError(f"template {name} failed: {err}") from err
 
 
-def render_html(briefing: Briefing) -> str:
-    """Email-ready HTML: table layout, CSS inlined, dark-mode rules kept as an at-rule block."""
-    html = _render_template("email.html.j2", build_view(briefing))
+def _email(view: BriefingView) -> str:
+    html = _render_template("email.html.j2", view)
     inliner = css_inline.CSSInliner(
         keep_at_rules=True,
         minify_css=True,
@@ -349,6 +350,32 @@ def render_html(briefing: Briefing) -> str:
         return inliner.inline(html)
     except ValueError as err:
         raise RenderError(f"inlining email CSS failed: {err}") from err
+
+
+def render_html(briefing: Briefing, *, max_bytes: int = EMAIL_MAX_BYTES) -> str:
+    """Email-ready HTML: table layout, CSS inlined, dark-mode rules kept as an at-rule block.
+
+    Gmail clips a message body past about 102 KB and hides the rest behind a link. If the whole
+    briefing would not fit in ``max_bytes``, the email keeps as many stories as fit, in rank
+    order, and lists the others by headline (the text part and the PDF carry all of them).
+    """
+    view = build_view(briefing)
+    html = _email(view)
+    if len(html.encode("utf-8")) <= max_bytes or not view.stories:
+        return html
+    low, high, best = 0, len(view.stories) - 1, None
+    while low <= high:
+        keep = (low + high) // 2
+        trimmed = replace(view, stories=view.stories[:keep], omitted=view.stories[keep:])
+        candidate = _email(trimmed)
+        if len(candidate.encode("utf-8")) <= max_bytes:
+            best, low = candidate, keep + 1
+        else:
+            high = keep - 1
+    if best is None:
+        raise RenderError(f"the email cannot fit in {max_bytes} bytes even without stories")
+    log.warning("email HTML over %d bytes: later stories listed by headline only", max_bytes)
+    return best
 
 
 def print_html(briefing: Briefing, *, page_size: str = "A4") -> str:
@@ -398,8 +425,7 @@ def _refs(links: Iterable[Link]) -> str:
 
 def _claim_line(claim: ClaimView) -> str:
     backing = "single source" if claim.single_source else _plural(claim.origins, "origin")
-    tag = ", disputed" if claim.disputed else ""
-    return f'{claim.actor} {claim.verb}: "{claim.text}" ({backing}{tag}) {_refs(claim.sources)}'
+    return f'{claim.actor} {claim.verb}: "{claim.text}" ({backing}) {_refs(claim.sources)}'
 
 
 def _story_text(story: StoryView) -> list[str]:
@@ -411,10 +437,11 @@ def _story_text(story: StoryView) -> list[str]:
     lines.append("")
     for sentence in story.summary:
         lines += _wrap(f"{sentence.text} [{sentence.source.number}]", "      ", "    - ")
-    if story.claims:
+    if story.key_claims:
         lines += ["", "    KEY CLAIMS"]
-        for claim in story.claims:
-            lines += _wrap(_claim_line(claim), "      ", "    * ")
+        for claim in story.key_claims:
+            mark = " DISPUTED" if claim.disputed else ""
+            lines += _wrap(_claim_line(claim) + mark, "      ", "    * ")
     if story.disputes:
         lines += ["", "    DISPUTED"]
         for dispute in story.disputes:
@@ -472,6 +499,6 @@ def render_text(briefing: Briefing) -> str:
     lines += [
         "",
         rule,
-        "Every summary sentence is copied verbatim from the article its [n] points to.",
+        "Each summary sentence is copied word for word from the source its [n] names.",
     ]
     return "\n".join(line.rstrip() for line in lines) + "\n"

@@ -78,7 +78,7 @@ def make_story(index: int, *, developing: bool = False, articles: int = 5) -> St
             verb="said",
             text=f"the {topic} was the only safe option after the latest inspection",
             stance="asserts",
-            article_ids=(arts[0].id, arts[1].id, arts[2].id),
+            article_ids=(arts[0 % len(arts)].id, arts[1 % len(arts)].id, arts[2 % len(arts)].id),
             origins=3,
             disputed=True,
         ),
@@ -87,7 +87,7 @@ def make_story(index: int, *, developing: bool = False, articles: int = 5) -> St
             verb="denied",
             text=f"that any inspection had found a risk serious enough to justify the {topic}",
             stance="denies",
-            article_ids=(arts[3].id,),
+            article_ids=(arts[3 % len(arts)].id,),
             origins=1,
             disputed=True,
         ),
@@ -96,7 +96,7 @@ def make_story(index: int, *, developing: bool = False, articles: int = 5) -> St
             verb="said",
             text="extra buses would run from Monday while the work continues",
             stance="asserts",
-            article_ids=(arts[1].id, arts[4].id),
+            article_ids=(arts[1 % len(arts)].id, arts[4 % len(arts)].id),
             origins=2,
         ),
     )
@@ -104,9 +104,15 @@ def make_story(index: int, *, developing: bool = False, articles: int = 5) -> St
         FigureSet(
             quantity="residents affected",
             values=(
-                FigureValue(1200, "residents", "about 1,200 residents", arts[0].id, 1100, 1300),
-                FigureValue(2000, "residents", "at least 2,000 residents", arts[2].id, 2000, 9e9),
-                FigureValue(900, "residents", "some 900 residents", arts[4].id, 850, 950),
+                FigureValue(
+                    1200, "residents", "about 1,200 residents", arts[0 % len(arts)].id, 1100, 1300
+                ),
+                FigureValue(
+                    2000, "residents", "at least 2,000 residents", arts[2 % len(arts)].id, 2000, 9e9
+                ),
+                FigureValue(
+                    900, "residents", "some 900 residents", arts[4 % len(arts)].id, 850, 950
+                ),
             ),
             disagree=True,
         ),
@@ -114,7 +120,7 @@ def make_story(index: int, *, developing: bool = False, articles: int = 5) -> St
     story = Story(
         id=f"story-{index}",
         articles=tuple(arts),
-        origins={a.id: (arts[0].id if k < 2 else a.id) for k, a in enumerate(arts)},
+        origins={a.id: (arts[0 % len(arts)].id if k < 2 else a.id) for k, a in enumerate(arts)},
         why_grouped=WhyGrouped(terms=(place, topic, "council", "inspection"), similarity=0.47),
         developing=developing,
     )
