@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import briefing_json, claims, cluster, dedup, outbox, render, summarize
+from . import briefing_json, claims, cluster, dedup, deliver, outbox, render, summarize
 from .collect import CollectReport, collect_sources
 from .config import Config
 from .models import Briefing, Story, StoryBrief
@@ -24,6 +24,7 @@ class RunResult:
     briefing: Briefing
     paths: list[Path] = field(default_factory=list)
     collect: CollectReport | None = None
+    delivery: deliver.DeliveryReport | None = None
 
 
 def collect(
@@ -124,15 +125,22 @@ def run_once(
     *,
     do_collect: bool = True,
     progress: bool = False,
+    send: bool = False,
 ) -> RunResult:
-    """Collect, build, write the outbox and record the briefing in the ledger."""
+    """Collect, build, write the outbox (the .eml files are exactly what ``send`` mails) and
+    record the briefing in the ledger; with ``send``, deliver what is pending for that day."""
     report = collect(config, store, now, progress=progress) if do_collect else None
     briefing = build_briefing(config, store, as_of)
     files = render_files(config, briefing)
+    content = deliver.mail_content(config, briefing, files)
+    files.update(deliver.message_files(config, store, content, now))
     paths = write_outbox(config, briefing, files)
     record(store, briefing)
     store.mark_run("build", now, briefing.date)
-    return RunResult(briefing=briefing, paths=paths, collect=report)
+    result = RunResult(briefing=briefing, paths=paths, collect=report)
+    if send:
+        result.delivery = deliver.deliver_pending(config, store, now, briefing.date)
+    return result
 
 
 def one_off_pdf(
