@@ -17,9 +17,11 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from . import pipeline
+from . import deliver, pipeline, schedule
+from . import status as status_mod
 from .config import Config, load_config
-from .errors import BriefingError
+from .errors import BriefingError, InputError
+from .lock import build_lock
 from .store import Store
 from .when import briefing_date, parse_as_of
 
@@ -104,9 +106,9 @@ def run(
     _setup_logging(verbose)
     cfg = load_config(config)
     moment = _as_of(cfg, as_of)
-    with Store(cfg.database) as store:
+    with build_lock(cfg.database, "briefing run"), Store(cfg.database) as store:
         result = pipeline.run_once(
-            cfg, store, moment, _now(), do_collect=collect, progress=_progress()
+            cfg, store, moment, _now(), do_collect=collect, progress=_progress(), send=send
         )
     if result.collect is not None:
         out.print(result.collect.summary_line())
@@ -115,6 +117,10 @@ def run(
     )
     for path in result.paths:
         out.print(str(path))
+    if result.delivery is not None:
+        _print_delivery(result.delivery)
+        if result.delivery.failed or result.delivery.deferred:
+            raise typer.Exit(1)
 
 
 @app.command()
@@ -156,6 +162,58 @@ def collect(
     out.print(report.summary_line())
     if report.all_failed:
         raise typer.Exit(1)
+
+
+def _print_delivery(report: deliver.DeliveryReport) -> None:
+    for item in report.results:
+        detail = f" ({item.error})" if item.error else ""
+        out.print(f"{item.date} {item.recipient}: {item.state}{detail}")
+    out.print(report.summary_line())
+
+
+@app.command()
+@guarded
+def send(
+    config: ConfigOption = Path("config.yaml"),
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="Briefing date YYYY-MM-DD: send it, retrying what failed."),
+    ] = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Deliver what is pending (or, with --date, that day's briefing, retrying failures)."""
+    _setup_logging(verbose)
+    cfg = load_config(config)
+    if date is not None:
+        try:
+            date = datetime.strptime(date, "%Y-%m-%d").date().isoformat()
+        except ValueError:
+            raise InputError(f"--date: {date!r} is not a date like 2026-11-21") from None
+    with build_lock(cfg.database, "briefing send"), Store(cfg.database) as store:
+        report = deliver.deliver_pending(cfg, store, _now(), date, retry_failed=date is not None)
+    _print_delivery(report)
+    if report.failed or report.deferred:
+        raise typer.Exit(1)
+
+
+@app.command()
+@guarded
+def daemon(config: ConfigOption = Path("config.yaml")) -> None:
+    """Run the schedule: collect every N minutes, build and mail at schedule.time (local)."""
+    _setup_logging(True)
+    schedule.run_daemon(load_config(config))
+
+
+@app.command()
+@guarded
+def status(config: ConfigOption = Path("config.yaml")) -> None:
+    """Last and next briefing, last collect, feed health, deliveries (exit 4: needs attention)."""
+    cfg = load_config(config)
+    with Store(cfg.database) as store:
+        found = status_mod.gather_status(cfg, store, _now())
+    out.print(status_mod.format_status(found, cfg))
+    if found.needs_attention:
+        raise typer.Exit(4)
 
 
 def main() -> None:

@@ -1,0 +1,155 @@
+"""``briefing status``: what the daemon has done, what it will do, and what needs a person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .config import Config
+from .deliver import FAILED, SENDING, UNCONFIRMED, UNFINISHED
+from .schedule import due_date, next_briefing_time
+from .store import Delivery, Store, from_iso
+
+FEED_FAILURES_ALERT = 3
+DELIVERY_STUCK_AFTER = timedelta(hours=1)
+MISSED_BRIEFING_GRACE = timedelta(hours=1)
+FAILED_DELIVERY_LOOKBACK_DAYS = 7
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    name: str
+    url: str
+    last_success: datetime | None
+    last_attempt: datetime | None
+    failures: int
+    next_poll: datetime | None
+    last_error: str | None
+    disabled: bool
+
+    @property
+    def healthy(self) -> bool:
+        return not self.disabled and self.failures < FEED_FAILURES_ALERT
+
+
+@dataclass(frozen=True)
+class Status:
+    now: datetime
+    last_briefing: str | None
+    last_briefing_as_of: datetime | None
+    next_briefing: datetime
+    last_collect: datetime | None
+    feeds: tuple[FeedHealth, ...]
+    pending: tuple[Delivery, ...]
+    failed: tuple[Delivery, ...]
+    problems: tuple[str, ...]
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.problems)
+
+
+def _when(text: str | None) -> datetime | None:
+    return from_iso(text) if text else None
+
+
+def gather_status(config: Config, store: Store, now: datetime) -> Status:
+    problems: list[str] = []
+
+    last = store.last_briefing()
+    last_collect = store.last_run("collect")
+    collected_at = last_collect[0] if last_collect else None
+    stale_after = timedelta(minutes=3 * config.schedule.collect_every_minutes + 10)
+    if collected_at is None:
+        problems.append("nothing has been collected yet")
+    elif now - collected_at > stale_after:
+        problems.append(f"last collect was {collected_at.isoformat()}, more than {stale_after} ago")
+
+    missed = due_date(config, store, now - MISSED_BRIEFING_GRACE)
+    if missed is not None:
+        problems.append(f"the briefing for {missed} is overdue")
+
+    states = {s.url: s for s in store.feed_states()}
+    feeds = []
+    for source in config.source_list():
+        state = states.get(source.url)
+        health = FeedHealth(
+            name=source.name,
+            url=source.url,
+            last_success=_when(state.last_success) if state else None,
+            last_attempt=_when(state.last_attempt) if state else None,
+            failures=state.failures if state else 0,
+            next_poll=_when(state.next_poll) if state else None,
+            last_error=state.last_error if state else None,
+            disabled=state.disabled if state else False,
+        )
+        feeds.append(health)
+        if health.disabled:
+            problems.append(f"feed {source.name} is disabled: {health.last_error or 'no reason'}")
+        elif not health.healthy:
+            problems.append(
+                f"feed {source.name} failed {health.failures} times in a row:"
+                f" {health.last_error or 'unknown error'}"
+            )
+
+    pending = tuple(store.deliveries(states=UNFINISHED))
+    for row in pending:
+        updated = from_iso(row.updated)
+        if row.state in (SENDING, UNCONFIRMED) and now - updated > DELIVERY_STUCK_AFTER:
+            problems.append(
+                f"delivery of {row.date} to {row.recipient} was interrupted ({row.state});"
+                " the next send retries it"
+            )
+        elif now - updated > DELIVERY_STUCK_AFTER:
+            problems.append(
+                f"delivery of {row.date} to {row.recipient} still {row.state} after"
+                f" {row.attempts} attempts: {row.last_error or 'not tried yet'}"
+            )
+    since = (now - timedelta(days=FAILED_DELIVERY_LOOKBACK_DAYS)).date().isoformat()
+    failed = tuple(r for r in store.deliveries(states=(FAILED,)) if r.date >= since)
+    for row in failed:
+        problems.append(
+            f"delivery of {row.date} to {row.recipient} failed: {row.last_error}"
+            f" (retry with: briefing send --date {row.date})"
+        )
+
+    return Status(
+        now=now,
+        last_briefing=str(last["date"]) if last else None,
+        last_briefing_as_of=from_iso(str(last["as_of"])) if last else None,
+        next_briefing=next_briefing_time(config, now),
+        last_collect=collected_at,
+        feeds=tuple(feeds),
+        pending=pending,
+        failed=failed,
+        problems=tuple(problems),
+    )
+
+
+def format_status(status: Status, config: Config) -> str:
+    """Plain text for the terminal, local times in the configured zone."""
+    tz = config.tz
+
+    def local(moment: datetime | None) -> str:
+        return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z") if moment else "never"
+
+    lines = [
+        f"last briefing:  {status.last_briefing or 'none'}"
+        + (f" (as of {local(status.last_briefing_as_of)})" if status.last_briefing_as_of else ""),
+        f"next briefing:  {local(status.next_briefing)}",
+        f"last collect:   {local(status.last_collect)}",
+        f"deliveries:     {len(status.pending)} pending, {len(status.failed)} failed",
+        "feeds:",
+    ]
+    for feed in status.feeds:
+        mark = "ok  " if feed.healthy else "FAIL"
+        lines.append(
+            f"  {mark} {feed.name}: last success {local(feed.last_success)},"
+            f" {feed.failures} failures, next poll {local(feed.next_poll)}"
+        )
+    if status.problems:
+        lines.append("needs attention:")
+        lines.extend(f"  - {p}" for p in status.problems)
+    else:
+        lines.append("all good")
+    return "\n".join(lines)
