@@ -59,7 +59,7 @@ def make_story(index: int, *, developing: bool = False, articles: int = 5) -> St
                 source=outlet,
                 url=(
                     f"https://www.{outlet.lower().replace(' ', '')}.example/news/2026/11/20/"
-                    f"{topic.replace(' ', '-')}-{place.lower()}-story-{index}-{j}"
+                    f"{topic.replace(' ', '-')}-{place.lower().replace(' ', '-')}-story-{index}-{j}"
                 ),
                 title=f"{place}: {topic} update {j + 1} as officials weigh options",
                 text=text,
