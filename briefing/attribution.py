@@ -78,9 +78,10 @@ _ANAPHORIC = re.compile(
     r"(?!\s+(?:of|that|about|regarding|on)\b)",
     re.IGNORECASE,
 )
-_PRONOUN_OBJECT = re.compile(r"(?:it|this|that|these|those|them|such reports)\b", re.I)
+_PRONOUN_OBJECT = re.compile(r"(?:it|this|that|these|those|them)\s*(?:[,.;]|$|as\b)", re.I)
 _CONTRAST = re.compile(r",\s+(?:though|although|but|while|whereas)\s+|;\s+")
 _TOKEN = re.compile(r"[\w’'.-]*\w[’']?|[“”\"«»]|[,;:()–—|]")
+_ABBREVIATION = re.compile(r"(?:^|\.)[A-Za-z]$|^(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sen|Rep|Gov|Jr|Sr)$")
 _QUOTE_OPEN = "“\"«"
 _QUOTE_CLOSE = "”\"»"
 
@@ -109,7 +110,19 @@ class _Token:
 
 
 def _tokens(text: str, base: int = 0) -> list[_Token]:
-    return [_Token(m.group(0), base + m.start(), base + m.end()) for m in _TOKEN.finditer(text)]
+    """Word and punctuation tokens; a line break or a full stop between words (not the dot of
+    "U.S." or "Mr.") becomes a "." token so that a speaker never spans two sentences."""
+    tokens: list[_Token] = []
+    previous_end = 0
+    for m in _TOKEN.finditer(text):
+        gap = text[previous_end : m.start()]
+        if tokens and ("\n" in gap or (gap.startswith(".") and not _ABBREVIATION.search(
+            tokens[-1].text
+        ))):
+            tokens.append(_Token(".", base + previous_end, base + previous_end + 1))
+        tokens.append(_Token(m.group(0), base + m.start(), base + m.end()))
+        previous_end = m.end()
+    return tokens
 
 
 def _is_name(word: str) -> bool:
@@ -139,6 +152,7 @@ def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None
         i -= 1
     if first is None:
         return None
+    first = _compound_modifiers(toks, first)
     while first <= last and toks[first].text.lower() in _CONNECTORS | {"a", "an"}:
         first += 1
     head = toks[last].text
@@ -152,6 +166,27 @@ def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None
     while first < last and toks[first].text.lower() in _NOT_ACTORS:
         first += 1
     return toks[first].start, toks[last].end
+
+
+_DETERMINERS = wordset("the a an its their his her our")
+
+
+def _compound_modifiers(toks: list[_Token], first: int) -> int:
+    """Extend 'company' to 'power company' when a determiner shows where the phrase starts."""
+    if toks[first].text.lower() not in ROLE_NOUNS:
+        return first
+    for width in (1, 2):
+        det = first - width - 1
+        if det < 0:
+            return first
+        middle = toks[det + 1 : first]
+        if not all(t.text.isalpha() and t.text.islower() for t in middle):
+            return first
+        if any(t.text in _NOT_ACTORS or t.text in REPORTING_VERBS for t in middle):
+            return first
+        if toks[det].text.lower() in _DETERMINERS:
+            return det + 1
+    return first
 
 
 def _actor_after(text: str, start: int) -> tuple[int, int] | None:
@@ -305,7 +340,7 @@ def _is_trailing(text: str, start: int, actor_start: int, after: str) -> bool:
     if not re.search(r",\s*(?:the\s+|a\s+|an\s+)?$", lead, re.IGNORECASE):
         return False
     lead_words = lead.split()
-    if len(lead_words) < 4 or lead_words[0].lower().strip(",") in _INTRO:
+    if len(lead_words) < 4 or (len(lead_words) <= 6 and lead_words[0].lower() in _INTRO):
         return False
     rest = _tokens(after)
     return not rest or rest[0].text.lower() in _TRAILING_STARTERS or rest[0].text in ",.;"

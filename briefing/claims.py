@@ -25,6 +25,7 @@ from .text import split_sentences, words
 MERGE_SIMILARITY = 0.35
 DISPUTE_SIMILARITY = 0.12
 CONTINUATION_SENTENCES = 3
+MIN_SHARED_TERMS = 2
 MAX_CLAIMS = 10
 
 _CONTINUES = re.compile(
@@ -117,7 +118,9 @@ def _items_for_story(story: Story) -> list[_Item]:
                 if previous is None:
                     continue
                 actor = previous.actor
-            sentence_before = sentences[att.sentence - 1].text if att.sentence > 0 else ""
+            sentence_before = (
+                sentences[att.sentence - 1].text if att.sentence > 0 else article.title
+            )
             content = text[att.content_start : att.content_end]
             context = content
             if att.anaphoric:
@@ -220,11 +223,14 @@ def _link_disputes(groups: list[_Group], sim: _Similarity) -> dict[int, list[int
         vec = sim.matrix([context])[0]
         named = set().union(*(_targets_party(i) for i in group.items))
         best, best_score = -1, DISPUTE_SIMILARITY
-        for row, (g, _) in enumerate(members):
+        context_terms = set(_terms(context))
+        for row, (g, member) in enumerate(members):
             claim_party = groups[g].party
             if claim_party == group.party:
                 continue
             if named and claim_party not in named:
+                continue
+            if len(context_terms & set(_terms(member.content))) < MIN_SHARED_TERMS:
                 continue
             score = float(member_vecs[row] @ vec)
             if score > best_score:

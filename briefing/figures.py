@@ -47,6 +47,10 @@ _STOP_NP = wordset(
     would could should may might as than that which who while since after before into over
     under during against per each a an the this these those its their his her it they"""
 )
+_VERB_WORDS = wordset(
+    """lost left fled died went made took got came saw held fell rose grew ran began became
+    kept met paid put said sent set told won lay led hit cost remain remained stood"""
+)
 _MEASURE_WORDS = wordset("square cubic metric")
 _UNIT_CLASSES = {
     "troop": "troops", "soldier": "troops", "serviceman": "troops", "servicemen": "troops",
@@ -59,7 +63,7 @@ _UNIT_CLASSES = {
 }
 _PREDICATES = {
     "casualties": "killed killing kill kills dead died die wounded wounding injured injuring "
-    "losses lost casualties suffered",
+    "hurt losses casualties",
     "deployed": "sent send sends sending deployed deploy deploys deploying dispatched "
     "dispatch fought fighting stationed transferred operating fight",
     "detained": "arrested detained held captured jailed",
@@ -150,7 +154,9 @@ def _noun_phrase(text: str, pos: int, limit: int) -> tuple[str, int]:
             break
         word = m.group(0)
         low = word.lower()
-        if low in _STOP_NP or low in _MONTHS:
+        if low in _STOP_NP or low in _MONTHS or low in _VERB_WORDS:
+            break
+        if low in _PREDICATE_OF and low not in {"dead", "losses", "casualties"}:
             break
         if low.endswith("ed") and len(words) > 0:
             break
@@ -183,10 +189,18 @@ def _predicate(before: str, after: str) -> str:
     return ""
 
 
-def _role(before: str, sentence: str) -> str:
+_TARGET_AFTER = re.compile(
+    r"^\W*(?:\w+\W+)?(?:target|goal|aim|ceiling|cap|limit|forecast|projection|estimate for)\b",
+    re.IGNORECASE,
+)
+
+
+def _role(before: str, after: str) -> str:
+    """'reported' for the figure as it stands, 'earlier' for a figure it replaced, 'target' for
+    a goal, plan or forecast."""
     if _OLD.search(before) or _OLD_CONTEXT.search(before[-30:]):
         return "earlier"
-    if _TARGET.search(before[-50:]):
+    if _TARGET.search(before[-50:]) or _TARGET_AFTER.match(after):
         return "target"
     return "reported"
 
@@ -257,7 +271,7 @@ def extract_figures(article: Article, origin: str) -> list[Figure]:
             if not entity:
                 named = country_mentions(before[-120:])
                 entity = named[-1] if named else ""
-            role = _role(before, sentence.text)
+            role = _role(before, after)
             predicate = _predicate(before, after)
             if role == "reported" and re.match(r"\s*(?:to|from)\s", after) and re.search(
                 r"\bfrom\s*$", before

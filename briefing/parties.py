@@ -116,7 +116,8 @@ _NAME_WORD = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*")
 
 
 def party_of(actor: str) -> str:
-    """The side ``actor`` speaks for: a country (or bloc) when one is named, else the actor."""
+    """The side ``actor`` speaks for: a country (or bloc) when one is named, else the head
+    word of the actor ("police", "company", "oliker")."""
     lowered = actor.lower()
     for phrase, country in _METONYMS.items():
         if " " in phrase and phrase in lowered:
@@ -133,7 +134,8 @@ def party_of(actor: str) -> str:
         found = country_of(token)
         if found:
             return found
-    return lowered.strip()
+    words = re.findall(r"[\w'’-]+", lowered)
+    return words[-1] if words else lowered.strip()
 
 
 def country_mentions(text: str) -> list[str]:
