@@ -5,6 +5,7 @@ All prose here is invented for the purpose; none of it comes from ../shared.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from briefing.models import (
@@ -20,6 +21,7 @@ from briefing.models import (
     WhyGrouped,
 )
 
+HOSTILE = "<script>alert('x')</script>"
 AS_OF = datetime(2026, 11, 21, 7, 0, tzinfo=UTC)
 OUTLETS = ("Harbour Herald", "Northern Wire", "Valley Times", "Coastal Report", "Metro Ledger")
 PLACES = ("Lindenport", "Carrow Bay", "Easterfield", "Mirefold", "Oakhaven", "Westmere")
@@ -143,3 +145,15 @@ def make_briefing(stories: int = 3, *, timezone: str = "Europe/London") -> Brief
         timezone=timezone,
         stories=tuple(make_story(i, developing=i % 3 == 1) for i in range(stories)),
     )
+
+
+def hostile_briefing() -> Briefing:
+    brief = make_story(0)
+    articles = list(brief.story.articles)
+    articles[0] = replace(articles[0], title=f"Title {HOSTILE}", source=f"Outlet {HOSTILE}")
+    articles[1] = replace(articles[1], url="javascript:alert(document.cookie)")
+    claims = list(brief.claims)
+    claims[2] = replace(claims[2], actor=f"Actor {HOSTILE}", text=f"says {HOSTILE}")
+    story = replace(brief.story, articles=tuple(articles))
+    hostile = replace(brief, story=story, headline=f"Headline {HOSTILE}", claims=tuple(claims))
+    return replace(make_briefing(1), stories=(hostile,), title=f"Brief {HOSTILE}")

@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 from jinja2 import UndefinedError
-from render_fixtures import make_briefing, make_story
+from render_fixtures import HOSTILE, hostile_briefing, make_briefing, make_story
 
 from briefing import render
 from briefing.errors import RenderError
 from briefing.models import Briefing, Claim, Dispute, StoryBrief, SummarySentence
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-HOSTILE = "<script>alert('x')</script>"
 
 
 class Parsed(HTMLParser):
@@ -45,18 +44,6 @@ class Parsed(HTMLParser):
 
     def find(self, tag: str) -> list[dict[str, str]]:
         return [attrs for name, attrs in self.tags if name == tag]
-
-
-def hostile_briefing() -> Briefing:
-    brief = make_story(0)
-    articles = list(brief.story.articles)
-    articles[0] = replace(articles[0], title=f"Title {HOSTILE}", source=f"Outlet {HOSTILE}")
-    articles[1] = replace(articles[1], url="javascript:alert(document.cookie)")
-    claims = list(brief.claims)
-    claims[2] = replace(claims[2], actor=f"Actor {HOSTILE}", text=f"says {HOSTILE}")
-    story = replace(brief.story, articles=tuple(articles))
-    hostile = replace(brief, story=story, headline=f"Headline {HOSTILE}", claims=tuple(claims))
-    return replace(make_briefing(1), stories=(hostile,), title=f"Brief {HOSTILE}")
 
 
 @pytest.fixture(scope="module")
