@@ -78,6 +78,7 @@ _ANAPHORIC = re.compile(
     r"(?!\s+(?:of|that|about|regarding|on)\b)",
     re.IGNORECASE,
 )
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose)\b[^,;“”\"]*,\s*$")
 _PRONOUN_OBJECT = re.compile(r"(?:it|this|that|these|those|them)\s*(?:[,.;]|$|as\b)", re.I)
 _CONTRAST = re.compile(r",\s+(?:though|although|but|while|whereas)\s+|;\s+")
 _TOKEN = re.compile(r"[\w’'.-]*\w[’']?|[“”\"«»]|[,;:()–—|]")
@@ -189,6 +190,21 @@ def _compound_modifiers(toks: list[_Token], first: int) -> int:
     return first
 
 
+def _modifies_role_noun(toks: list[_Token], j: int) -> bool:
+    """'transport' in 'the transport agency': a plain word right before a role noun."""
+    for k in (j, j + 1):
+        if k >= len(toks):
+            return False
+        word = toks[k].text
+        if not (word.isalpha() and word.islower()) or word in _NOT_ACTORS:
+            return False
+        if word in REPORTING_VERBS or word in _SKIPPABLE:
+            return False
+        if k + 1 < len(toks) and toks[k + 1].text.lower() in ROLE_NOUNS:
+            return True
+    return False
+
+
 def _actor_after(text: str, start: int) -> tuple[int, int] | None:
     """The speaker right after an inverted verb: '..., said Olga Oliker, an expert'."""
     toks = _tokens(text[start:], start)
@@ -202,9 +218,7 @@ def _actor_after(text: str, start: int) -> tuple[int, int] | None:
         low = tok.lower()
         if _is_name(tok) or low in ROLE_NOUNS or low in _ROLE_MODIFIERS:
             last = j
-        elif low in _CONNECTORS and last is not None:
-            pass
-        else:
+        elif not (low in _CONNECTORS and last is not None) and not _modifies_role_noun(toks, j):
             break
         j += 1
     if last is None or first >= len(toks):
@@ -351,7 +365,8 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
         verb = tok.text
         if not verb.islower() or verb not in REPORTING_VERBS:
             continue
-        actor = _actor_before(text, tok.start, start)
+        relative = _RELATIVE_CLAUSE.search(text, start, tok.start)
+        actor = _actor_before(text, relative.start() if relative else tok.start, start)
         pronoun = False
         if actor is not None and re.search(r"['’]s?$", text[actor[0] : actor[1]]):
             actor = None

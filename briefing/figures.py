@@ -45,7 +45,8 @@ _MONTHS = wordset(
 _STOP_NP = wordset(
     """to in of on at by for from with and or but had has have was were is are be been will
     would could should may might as than that which who while since after before into over
-    under during against per each a an the this these those its their his her it they"""
+    under during against per each a an the this these those its their his her it they so
+    far now already yet still again last next ago more less also only just about around"""
 )
 _VERB_WORDS = wordset(
     """lost left fled died went made took got came saw held fell rose grew ran began became

@@ -1,0 +1,249 @@
+"""Key claims / Disputed: attributed claims, merging by origin, denials across parties."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from claims_helpers import FIXTURES, SEEDS, article, fixture_story, seed_story, story
+
+from briefing.attribution import find_attributions
+from briefing.claims import analyse_story
+from briefing.models import Claim, Story
+
+
+def _article_text(s: Story, article_id: str) -> str:
+    return next(a.text for a in s.articles if a.id == article_id)
+
+
+def _counter_actors(claims: tuple[Claim, ...], counter: tuple[int, ...]) -> list[str]:
+    return [claims[k].actor for k in counter]
+
+
+@pytest.fixture(scope="module")
+def seeds() -> Story:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not present")
+    return seed_story()
+
+
+@pytest.fixture(scope="module")
+def seeds_result(seeds: Story):  # type: ignore[no-untyped-def]
+    return analyse_story(seeds)
+
+
+def test_seeds_kremlin_kursk_claim_is_disputed_by_ukraines_general_staff(seeds_result) -> None:
+    claims, disputes, _ = seeds_result
+    found = []
+    for dispute in disputes:
+        claim = claims[dispute.claim]
+        if not re.search(r"Kremlin|Gerasimov|Peskov", claim.actor):
+            continue
+        if not (re.search(r"Kursk", claim.text) and re.search(r"recapture|liberat", claim.text)):
+            continue
+        if any("Ukraine's General Staff" in a for a in _counter_actors(claims, dispute.counter)):
+            found.append(dispute)
+    assert found, [(claims[d.claim].actor, _counter_actors(claims, d.counter)) for d in disputes]
+    for dispute in found:
+        assert claims[dispute.claim].disputed
+        assert claims[dispute.claim].stance == "asserts"
+        assert all(claims[k].stance == "denies" for k in dispute.counter)
+
+
+def test_seeds_every_dispute_is_between_parties(seeds_result) -> None:
+    claims, disputes, _ = seeds_result
+    assert disputes
+    for dispute in disputes:
+        claim = claims[dispute.claim]
+        for k in dispute.counter:
+            assert claims[k].actor != claim.actor
+            assert not ("Russia" in claim.actor and "Russia" in claims[k].actor)
+
+
+def test_seeds_crimea_statement_is_disputed_by_zelenskyy(seeds_result) -> None:
+    claims, disputes, _ = seeds_result
+    crimea = [d for d in disputes if "Crimea will stay with Russia" in claims[d.claim].text]
+    assert len(crimea) == 1
+    assert "Trump" in claims[crimea[0].claim].actor
+    assert any("Zelenskyy" in a for a in _counter_actors(claims, crimea[0].counter))
+
+
+def test_seeds_claims_are_verbatim_with_exact_offsets(seeds: Story, seeds_result) -> None:
+    claims, _, _ = seeds_result
+    assert claims
+    for claim in claims:
+        text = _article_text(seeds, claim.article_ids[0])
+        assert text[claim.start : claim.end] == claim.text
+        assert claim.origins == len({seeds.origins[a] for a in claim.article_ids})
+        assert claim.stance in {"asserts", "denies"}
+
+
+def test_seeds_actors_are_readable_names(seeds_result) -> None:
+    claims, _, _ = seeds_result
+    actors = " | ".join(c.actor for c in claims)
+    assert "Kremlin spokesperson Dmitry Peskov" in actors
+    assert "Ukraine's General Staff" in actors
+    assert "Russian President Vladimir Putin" in actors
+    for claim in claims:
+        assert claim.actor[:1].isupper(), claim.actor
+        assert "\n" not in claim.actor
+        assert claim.actor.lower() not in {"he", "she", "they", "statement"}
+
+
+def test_seeds_same_claim_from_two_outlets_merges(seeds_result) -> None:
+    claims, _, _ = seeds_result
+    merged = [c for c in claims if c.origins >= 2 and c.stance == "asserts"]
+    assert any("Kursk" in c.text for c in merged)
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("consensus_*.txt")), ids=lambda p: p.stem)
+def test_consensus_stories_flag_nothing(path: Path) -> None:
+    s = fixture_story(path)
+    claims, disputes, figures = analyse_story(s)
+    assert claims, "the fixture has attributed statements; none found"
+    assert figures, "the fixture has numbers several outlets give; none grouped"
+    assert disputes == ()
+    assert not any(c.disputed for c in claims)
+    assert not any(f.disagree for f in figures), [
+        (f.quantity, [v.text for v in f.values]) for f in figures if f.disagree
+    ]
+
+
+def test_wire_copies_count_as_one_origin() -> None:
+    s = fixture_story(FIXTURES / "consensus_rate_rise.txt")
+    claims, _, _ = analyse_story(s)
+    governor = next(c for c in claims if "Amara Velt" in c.actor)
+    assert len(governor.article_ids) == 4
+    assert governor.origins == 3
+
+
+def test_single_source_claim_has_one_origin() -> None:
+    s = fixture_story(FIXTURES / "consensus_rate_rise.txt")
+    claims, _, _ = analyse_story(s)
+    economists = next(c for c in claims if "Tidewater" in c.actor)
+    assert economists.origins == 1
+    assert economists.article_ids == ("rate-herald",)
+
+
+def _vaccine_story(denial: str, denial_source: str = "b") -> Story:
+    first = article(
+        "a",
+        "The Health Ministry said the Norrvik vaccine plant had been closed after an inspection"
+        " found contamination.\nOfficials said the inspection took place in March.",
+    )
+    second = article(denial_source, denial)
+    return story(first, second)
+
+
+def test_denial_by_another_party_is_linked_to_the_claim_it_contests() -> None:
+    s = _vaccine_story(
+        "Hexa Pharma, which runs the plant, denied that the Norrvik vaccine plant had been "
+        "closed, saying production continued as normal."
+    )
+    claims, disputes, _ = analyse_story(s)
+    assert len(disputes) == 1
+    claim = claims[disputes[0].claim]
+    counter = [claims[k] for k in disputes[0].counter]
+    assert claim.actor == "Health Ministry" and claim.stance == "asserts" and claim.disputed
+    assert [c.actor for c in counter] == ["Hexa Pharma"]
+    assert counter[0].stance == "denies" and counter[0].verb == "denied"
+    assert disputes[0].kind == "denial"
+
+
+def test_party_correcting_itself_is_not_a_dispute() -> None:
+    s = story(
+        article("a", "The Health Ministry said 40 people had fallen ill at the Norrvik plant."),
+        article(
+            "b",
+            "The Health Ministry later denied that 40 people had fallen ill at the Norrvik "
+            "plant, saying the figure was 14.",
+        ),
+    )
+    claims, disputes, _ = analyse_story(s)
+    assert any(c.stance == "denies" for c in claims)
+    assert disputes == ()
+
+
+def test_denial_of_something_nobody_claimed_is_not_a_dispute() -> None:
+    s = _vaccine_story(
+        "Hexa Pharma denied that its chief executive had resigned over the bonus scandal."
+    )
+    claims, disputes, _ = analyse_story(s)
+    assert any(c.stance == "denies" and c.actor == "Hexa Pharma" for c in claims)
+    assert disputes == ()
+
+
+def test_denial_phrasing_without_a_deny_verb() -> None:
+    s = story(
+        article("a", "Moldavian officials said a trade agreement with Dalmar had been signed."),
+        article(
+            "b",
+            "Dalmar's foreign ministry said the report did not correspond to reality and that "
+            "no agreement had been signed with Moldavian officials.",
+        ),
+    )
+    claims, disputes, _ = analyse_story(s)
+    assert len(disputes) == 1
+    assert claims[disputes[0].counter[0]].stance == "denies"
+
+
+SHAPES = [
+    ("Police chief Dana Ortiz said that the road would reopen on Monday.",
+     "Police chief Dana Ortiz", "said", "the road would reopen on Monday."),
+    ('"The road will reopen on Monday," Police chief Dana Ortiz said.',
+     "Police chief Dana Ortiz", "said", "The road will reopen on Monday"),
+    ('"The road will reopen on Monday," said Dana Ortiz, the police chief.',
+     "Dana Ortiz", "said", "The road will reopen on Monday"),
+    ("The road will reopen on Monday, the regional transport agency said on Friday.",
+     "regional transport agency", "said", "The road will reopen on Monday"),
+    ("According to the transport agency, the road will reopen on Monday.",
+     "transport agency", "according to", "the road will reopen on Monday."),
+    ("Ukraine's General Staff said the assaults were repelled.",
+     "Ukraine's General Staff", "said", "the assaults were repelled."),
+]
+
+
+@pytest.mark.parametrize(("sentence", "actor", "verb", "content"), SHAPES)
+def test_attribution_shapes(sentence: str, actor: str, verb: str, content: str) -> None:
+    found = find_attributions(sentence)
+    assert len(found) == 1
+    att = found[0]
+    assert re.sub(r"^(?:the|a|an)\s+", "", att.actor) == actor
+    assert att.verb == verb
+    assert sentence[att.content_start : att.content_end] == content
+    assert att.stance == "asserts"
+
+
+def test_pronoun_speaker_takes_the_previous_speakers_name() -> None:
+    s = story(
+        article(
+            "a",
+            "Mayor Petra Lund said two shelters would open on Sunday. She said the town hall "
+            "would stay open overnight for anyone who lost power.",
+        )
+    )
+    claims, _, _ = analyse_story(s)
+    assert claims and all(c.actor == "Mayor Petra Lund" for c in claims)
+
+
+def test_headline_lines_and_captions_are_not_claims() -> None:
+    text = (
+        "Kyiv denies Russia's claim of recapture\n"
+        "SOURCES: Reuters says the offensive stalled\n"
+        "The ministry said the offensive had stalled."
+    )
+    found = find_attributions(text)
+    assert [a.actor for a in found] == ["ministry"]
+
+
+def test_malformed_and_empty_articles_do_not_crash() -> None:
+    s = story(
+        article("a", ""),
+        article("b", '"\n,\n said said said according to\n"" — ” “'),
+        article("c", "1,2,3 4.5% of 10,000 between and more than said"),
+    )
+    claims, disputes, figures = analyse_story(s)
+    assert disputes == ()
+    assert all(not f.disagree for f in figures)
+    assert isinstance(claims, tuple)

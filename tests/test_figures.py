@@ -1,0 +1,168 @@
+"""Figures: numbers with what they count, normalised to intervals, grouped by quantity."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from claims_helpers import FIXTURES, SEEDS, article, fixture_story, seed_story, story
+
+from briefing.claims import analyse_figures
+from briefing.figures import extract_figures
+from briefing.models import FigureSet
+
+
+def _one(text: str):  # type: ignore[no-untyped-def]
+    found = extract_figures(article("a", text), "a")
+    assert len(found) == 1, [f.value.text for f in found]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase", "low", "high", "qualifier"),
+    [
+        ("Officials said 23 container ships were stuck.", "23 container ships", 23, 23, "exact"),
+        ("It sent at least 10,000 soldiers.", "at least 10,000 soldiers", 10_000, math.inf,
+         "at least"),
+        ("It sent more than 10,000 soldiers.", "more than 10,000 soldiers", 10_000, math.inf,
+         "more than"),
+        ("It sent between 10,000 and 14,000 soldiers.",
+         "between 10,000 and 14,000 soldiers", 10_000, 14_000, "between"),
+        ("It sent around 11,000 troops.", "around 11,000 troops", 9_900, 12_100,
+         "approximately"),
+        ("It sent up to 2,000 troops.", "up to 2,000 troops", 0, 2_000, "up to"),
+        ("Kyiv holds 800 square kilometres of land.", "800 square kilometres", 800, 800,
+         "exact"),
+        ("It sent 1.5 million troops.", "1.5 million troops", 1_500_000, 1_500_000, "exact"),
+    ],
+)
+def test_numbers_become_intervals(
+    sentence: str, phrase: str, low: float, high: float, qualifier: str
+) -> None:
+    fig = _one(sentence)
+    assert fig.value.text == phrase
+    assert fig.value.low == pytest.approx(low)
+    assert fig.value.high == pytest.approx(high) if math.isfinite(high) else fig.value.high == high
+    assert fig.value.qualifier == qualifier
+    assert sentence[fig.value.start : fig.value.end] == phrase
+
+
+def test_percent_needs_to_know_what_it_measures() -> None:
+    fig = _one("Inflation rose to 4.5% in March.")
+    assert fig.value.unit == "%" and fig.value.value == 4.5
+    assert fig.unit_class == "%:inflation"
+    assert extract_figures(article("a", "It went up 4.5% on the day."), "a") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The incursion began in August 2024 and ended on April 26.",
+        "Talks resumed in 2022.",
+        "1. Deepening alliance\n2. Expansion of the war",
+        "The COVID-19 response and the G7 summit were discussed.",
+        "It happened on the 3rd floor.",
+    ],
+)
+def test_dates_years_and_labels_are_not_figures(text: str) -> None:
+    assert extract_figures(article("a", text), "a") == []
+
+
+def _figures(*texts: str, origins: list[str] | None = None) -> tuple[FigureSet, ...]:
+    arts = [article(f"a{k}", t) for k, t in enumerate(texts)]
+    names = origins or [a.id for a in arts]
+    mapping = {a.id: o for a, o in zip(arts, names, strict=True)}
+    return analyse_figures(story(*arts, origins=mapping))
+
+
+def test_soldiers_and_troops_are_one_quantity_when_estimates_overlap() -> None:
+    sets = _figures(
+        "Seoul said North Korea had sent at least 10,000 troops to Russia.",
+        "Officials said between 10,000 and 14,000 North Korean soldiers fought in Kursk.",
+        "Analysts said around 11,000 North Korean troops were deployed.",
+    )
+    assert len(sets) == 1
+    assert len(sets[0].values) == 3
+    assert sets[0].disagree is False
+
+
+def test_values_that_cannot_all_be_true_disagree() -> None:
+    sets = _figures(
+        "Police said 12 people were killed in the blast.",
+        "Hospital officials said 30 people were killed in the blast.",
+    )
+    assert len(sets) == 1 and sets[0].disagree is True
+
+
+def test_one_origin_giving_two_numbers_is_not_a_disagreement() -> None:
+    sets = _figures(
+        "Police said 12 people were killed in the blast.",
+        "Police said 30 people were killed in the blast.",
+        origins=["wire", "wire"],
+    )
+    assert all(not s.disagree for s in sets)
+
+
+def test_casualties_and_deployments_are_different_quantities() -> None:
+    sets = _figures(
+        "Ukraine said at least 30 North Korean soldiers were killed or wounded.",
+        "Officials said North Korea sent at least 10,000 soldiers.",
+        "Its forces killed at least 30 North Korean soldiers, Kyiv said.",
+        "Seoul said North Korea has sent about 11,000 soldiers.",
+    )
+    assert len(sets) == 2
+    assert not any(s.disagree for s in sets)
+    lows = sorted(sorted(v.low for v in s.values) for s in sets)
+    assert lows == [[30, 30], [9_900, 10_000]]
+
+
+def test_new_rate_and_old_rate_are_not_a_disagreement() -> None:
+    sets = _figures(
+        "The bank raised its main rate to 4.5% from 4.25%.",
+        "The central bank lifted its rate to 4.5 percent, up from 4.25 percent.",
+        "The previous rate of 4.25% had stood since June; the new rate is 4.5%.",
+    )
+    assert sets
+    assert not any(s.disagree for s in sets)
+    by_role = {s.quantity: sorted(v.value for v in s.values) for s in sets}
+    assert [4.5, 4.5, 4.5] in by_role.values()
+    assert [4.25, 4.25, 4.25] in by_role.values()
+
+
+def test_target_and_actual_are_not_a_disagreement() -> None:
+    sets = _figures(
+        "The council has built 320 homes so far.",
+        "The council aims to build 500 homes by 2027.",
+        "About 320 homes have been completed; the target is 500 homes.",
+    )
+    assert not any(s.disagree for s in sets)
+    assert len(sets) == 2
+
+
+def test_consensus_fixture_figures_agree() -> None:
+    sets = analyse_figures(fixture_story(FIXTURES / "consensus_storm.txt"))
+    assert sets and not any(s.disagree for s in sets)
+
+
+def test_seeds_north_korean_troop_estimates_form_one_group() -> None:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not present")
+    s = seed_story()
+    sets = analyse_figures(s)
+    troop_sets = [
+        fs for fs in sets if any("10,000" in v.text or "11,000" in v.text for v in fs.values)
+    ]
+    assert len(troop_sets) == 1
+    troops = troop_sets[0]
+    by_article = {v.article_id[:3]: v for v in troops.values}
+    assert set(by_article) == {"000", "002", "003", "004"}
+    assert by_article["000"].text == "between 10,000 and 14,000 North Korean soldiers"
+    assert by_article["002"].text == "at least 10,000 troops"
+    assert by_article["003"].text == "over 10,000 North Korean soldiers"
+    assert by_article["004"].text == "around 11,000 troops"
+    assert troops.disagree is False
+    assert all(v.source for v in troops.values)
+    for value in troops.values:
+        text = next(a.text for a in s.articles if a.id == value.article_id)
+        assert text[value.start : value.end] == value.text
+    assert not any(fs.disagree for fs in sets)
