@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from socketserver import TCPServer
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 MULTINEWS = SHARED / "eval-data" / "multinews-sample" / "multinews_test_sample250.csv"
@@ -364,6 +365,12 @@ class WorldServer:
         request_queue_size = 256
         owner: WorldServer
 
+        def server_bind(self) -> None:
+            """HTTPServer.server_bind without its reverse DNS lookup (slow with no resolver)."""
+            TCPServer.server_bind(self)
+            host, port = self.server_address[:2]
+            self.server_name, self.server_port = str(host), int(port)
+
     def __init__(
         self, world: World, *, latency: float = 0.0, gzip: bool = True, hosts: int = 1
     ) -> None:
@@ -375,7 +382,7 @@ class WorldServer:
         self.stats: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._servers = []
-        for number in range(1, hosts + 1):
+        for number in range(1, min(hosts, world.feeds) + 1):
             httpd = self._Server((f"127.0.0.{number}", 0), _Handler)
             httpd.owner = self
             self._servers.append(httpd)
@@ -409,8 +416,13 @@ class WorldServer:
         return self
 
     def stop(self) -> None:
+        # shutdown() blocks until that server's loop notices; ask them all at once.
+        stoppers = [threading.Thread(target=h.shutdown) for h in self._servers]
+        for stopper in stoppers:
+            stopper.start()
+        for stopper in stoppers:
+            stopper.join()
         for httpd in self._servers:
-            httpd.shutdown()
             httpd.server_close()
         for thread in self._threads:
             thread.join()
