@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import yaml
+
+from briefing.config import Config, load_config
+from briefing.status import format_status, gather_status
+from briefing.store import FeedState, Store, iso
+
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)  # 09:00 in London
+FEEDS = [
+    {"name": "Harbour", "url": "https://harbour.example/feed.xml"},
+    {"name": "Valley", "url": "https://valley.example/atom.xml"},
+]
+
+
+def make_config(tmp_path: Path) -> Config:
+    data = {
+        "sources": FEEDS, "database": "briefing.db", "timezone": "Europe/London",
+        "schedule": {"time": "07:00", "collect_every_minutes": 30},
+        "email": {"to": ["reader@example.net"], "security": "none"},
+    }
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(data))
+    return load_config(tmp_path / "config.yaml")
+
+
+def healthy(store: Store) -> None:
+    store.mark_run("collect", NOW - timedelta(minutes=20), "3 new")
+    store.record_briefing("2026-11-22", NOW - timedelta(hours=2), {}, {})
+    for feed in FEEDS:
+        store.save_feed_state(
+            FeedState(
+                url=feed["url"], name=feed["name"], last_success=iso(NOW - timedelta(minutes=20)),
+                last_attempt=iso(NOW - timedelta(minutes=20)),
+                next_poll=iso(NOW + timedelta(minutes=10)),
+            )
+        )
+    store.ensure_delivery("2026-11-22", "reader@example.net", "<m.1@example.org>", NOW)
+    store.update_delivery(
+        "2026-11-22", "reader@example.net", state="sent", now=NOW, attempted=True
+    )
+
+
+def test_all_good(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    with Store(config.database) as store:
+        healthy(store)
+        status = gather_status(config, store, NOW)
+    assert status.problems == ()
+    assert not status.needs_attention
+    assert status.last_briefing == "2026-11-22"
+    assert status.next_briefing == datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+    assert status.last_collect == NOW - timedelta(minutes=20)
+    assert [f.name for f in status.feeds] == ["Harbour", "Valley"]
+    assert all(f.healthy for f in status.feeds)
+    assert status.feeds[0].next_poll == NOW + timedelta(minutes=10)
+    text = format_status(status, config)
+    assert "next briefing:  2026-11-23 07:00 GMT" in text
+    assert "all good" in text
+
+
+def test_fresh_install_needs_attention(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    with Store(config.database) as store:
+        status = gather_status(config, store, NOW)
+    assert status.needs_attention
+    assert "nothing has been collected yet" in status.problems
+    assert "the briefing for 2026-11-22 is overdue" in status.problems
+    assert "last collect:   never" in format_status(status, config)
+
+
+def test_overdue_only_after_a_grace_hour(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    with Store(config.database) as store:
+        store.mark_run("collect", NOW, "")
+        early = gather_status(config, store, datetime(2026, 11, 22, 7, 30, tzinfo=UTC))
+        late = gather_status(config, store, datetime(2026, 11, 22, 8, 5, tzinfo=UTC))
+    assert not any("overdue" in p for p in early.problems)
+    assert "the briefing for 2026-11-22 is overdue" in late.problems
+
+
+def test_stale_collect_and_failing_feed(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    with Store(config.database) as store:
+        healthy(store)
+        store.mark_run("collect", NOW - timedelta(hours=3), "")
+        store.save_feed_state(
+            FeedState(url=FEEDS[1]["url"], name="Valley", failures=4, last_error="HTTP 503")
+        )
+        status = gather_status(config, store, NOW)
+    assert status.needs_attention
+    assert any(p.startswith("last collect was") for p in status.problems)
+    assert "feed Valley failed 4 times in a row: HTTP 503" in status.problems
+    assert [f.healthy for f in status.feeds] == [True, False]
+    assert "FAIL Valley" in format_status(status, config)
+
+
+def test_failed_and_stuck_deliveries(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    with Store(config.database) as store:
+        healthy(store)
+        store.ensure_delivery("2026-11-21", "gone@example.net", "<m.2@example.org>", NOW)
+        store.update_delivery(
+            "2026-11-21", "gone@example.net", state="failed", now=NOW, error="550 unknown user"
+        )
+        store.ensure_delivery("2026-11-22", "slow@example.net", "<m.3@example.org>", NOW)
+        store.update_delivery(
+            "2026-11-22", "slow@example.net", state="unconfirmed", now=NOW - timedelta(hours=2)
+        )
+        status = gather_status(config, store, NOW)
+    assert [d.recipient for d in status.failed] == ["gone@example.net"]
+    assert [d.recipient for d in status.pending] == ["slow@example.net"]
+    assert any("briefing send --date 2026-11-21" in p for p in status.problems)
+    assert any("interrupted (unconfirmed)" in p for p in status.problems)
+
+
+def test_cli_status_exit_codes(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+
+    def status() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "briefing", "status", "--config", "config.yaml"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        )
+
+    first = status()
+    assert first.returncode == 4, first.stderr
+    assert "nothing has been collected yet" in first.stdout
+    now = datetime.now(UTC)
+    with Store(config.database) as store:
+        store.mark_run("collect", now, "")
+        store.record_briefing(now.astimezone(config.tz).date().isoformat(), now, {}, {})
+        for feed in FEEDS:
+            store.save_feed_state(FeedState(url=feed["url"], last_success=iso(now)))
+    second = status()
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "all good" in second.stdout
