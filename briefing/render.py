@@ -54,6 +54,7 @@ class ClaimView:
     actor: str
     verb: str
     text: str
+    quote: str
     stance: str
     origins: int
     single_source: bool
@@ -181,6 +182,11 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+def _quoted(text: str) -> str:
+    """``text`` in curly quotes, unless it already opens with a quotation mark of its own."""
+    return text if text[:1] in "\"“‘'«" else f"“{text}”"
+
+
 class _StoryBuilder:
     """Resolves one StoryBrief's ids and indexes into a StoryView, skipping what is broken."""
 
@@ -217,6 +223,7 @@ class _StoryBuilder:
             actor=_clean(claim.actor) or "Unattributed",
             verb=_clean(claim.verb) or ("denies" if claim.stance == "denies" else "says"),
             text=_clean(claim.text),
+            quote=_quoted(_clean(claim.text)),
             stance=claim.stance,
             origins=claim.origins,
             single_source=claim.origins == 1,
@@ -297,7 +304,9 @@ class _StoryBuilder:
             origins=story.origin_count,
             summary=self.summary(),
             claims=claims,
-            key_claims=tuple(c for c in claims if id(c) not in in_dispute),
+            key_claims=tuple(
+                sorted((c for c in claims if id(c) not in in_dispute), key=lambda c: -c.origins)
+            ),
             disputes=disputes,
             figures=self.figures(),
             articles=articles,
@@ -425,7 +434,7 @@ def _refs(links: Iterable[Link]) -> str:
 
 def _claim_line(claim: ClaimView) -> str:
     backing = "single source" if claim.single_source else _plural(claim.origins, "origin")
-    return f'{claim.actor} {claim.verb}: "{claim.text}" ({backing}) {_refs(claim.sources)}'
+    return f"{claim.actor} {claim.verb}: {claim.quote} ({backing}) {_refs(claim.sources)}"
 
 
 def _story_text(story: StoryView) -> list[str]:

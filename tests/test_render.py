@@ -295,3 +295,20 @@ def test_story_without_claims_or_figures_renders_plainly() -> None:
     text = Parsed(render.render_html(briefing)).text()
     assert "Quiet story" in text and "1 source · 1 independent origin" in text
     assert "KEY CLAIMS" not in text and "DISPUTED" not in text and "NUMBERS DIFFER" not in text
+
+
+def test_claims_show_best_backed_first_and_never_double_quote() -> None:
+    brief = make_story(0)
+    quoted = Claim("The mayor", '"We are ready," she said.', "asserts", ("s0a0",), 1, verb="said")
+    backed = Claim("The police", "roads reopen at noon", "asserts", ("s0a1", "s0a2"), 4)
+    briefing = replace(
+        make_briefing(1), stories=(replace(brief, claims=(*brief.claims, quoted, backed)),)
+    )
+    text = Parsed(render.render_html(briefing)).text()
+    key = text[text.index("KEY CLAIMS") : text.index("DISPUTED")]
+    assert key.index("4 origins") < key.index("2 origins") < key.index("single source")
+    assert 'The mayor said: "We are ready," she said.' in key
+    assert '“"' not in text
+    assert 'The mayor said: "We are ready," she said.' in " ".join(
+        render.render_text(briefing).split()
+    )
