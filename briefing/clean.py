@@ -56,7 +56,11 @@ _CREDIT_WORDS = (
 )
 # A caption ends with a parenthesised credit: "(Jane Doe/AFP via Getty Images)".
 _CREDIT_TAIL = re.compile(
-    rf"\((?=[^()]*(?:/|{_CREDIT_WORDS}))[^()]{{2,120}}\)\s*$", re.IGNORECASE | re.VERBOSE
+    r"\((?:[^()]{0,60}[A-Za-z]\s?/\s?[A-Z][^()]{0,80}"
+    r"|(?i:photo|image|picture|credit|courtesy|file)[^()]{0,100}"
+    r"|[^()]{0,80}\b(?:Getty\ Images|Shutterstock|AFP|Reuters|REUTERS|AP\ Photo|Associated\ Press"
+    r"|EPA|Alamy|Anadolu)\b[^()]{0,40})\)\s*$",
+    re.VERBOSE,
 )
 _CREDIT_LINE = re.compile(
     rf"^(?:photo|image|picture|credit|photograph|photo\ credit|pictured)s?\s*(?::|by)\s+.{{1,120}}$"
@@ -65,7 +69,8 @@ _CREDIT_LINE = re.compile(
 )
 # "Personal Alarms – Be heard in a crisis — ..." : a product name, a dash, a pitch.
 _AD_PITCH = re.compile(
-    rf"^[A-Z][\w'’&]*(?:\ [A-Z&][\w'’&]*){{0,3}}\ {_DASH}\ [A-Z].{{5,160}}{_DASH}.+$", re.VERBOSE
+    rf"^[A-Z][\w'’&]*(?:\ [A-Z&][\w'’&]*){{1,3}}\ {_DASH}\ [A-Z].{{5,100}}{_DASH}.{{1,80}}$",
+    re.VERBOSE,
 )
 _OUTLET_ITEM = re.compile(rf"^[A-Z][A-Z .&]{{1,30}}\ {_DASH}\ \S.{{5,200}}$", re.VERBOSE)
 _ROLE = re.compile(
@@ -83,7 +88,7 @@ _NAME_LINE = re.compile(rf"^{_NAME}$")
 _SENTENCE_END = re.compile(r"[.!?…\"'”’)\]:;]$")
 # Glue points: a credit "(... Getty Images)" or a headline running straight into prose.
 _GLUED_CREDIT = re.compile(r"(\([^()]{2,120}\))(?=[A-Z][a-z])")
-_GLUED_CASE = re.compile(r"(?<=[a-z0-9’'\)])(?=[A-Z][a-z]+\s)")
+_GLUED_CASE = re.compile(r"(?<=[a-z\)])(?=[A-Z][a-z]+\s)")
 
 
 _BULLET = re.compile(r"^[\s\u2022•·]+|\s+$")
@@ -102,9 +107,10 @@ def _is_headline_like(line: str) -> bool:
     return 2 <= len(words) <= 25 and not _SENTENCE_END.search(line)
 
 
-def _is_cut_teaser(line: str) -> bool:
-    """A long prose line that stops mid-sentence: the start of some other article."""
-    return len(line.split()) >= 20 and not _SENTENCE_END.search(line)
+def _is_cut_teaser(line: str, previous: str) -> bool:
+    """A long line stopping mid-word-run under a headline: another article's teaser card."""
+    return (len(line.split()) >= 30 and bool(re.search(r"[a-z]$", line))
+            and _is_headline_like(previous) and len(previous.split()) >= 5)
 
 
 def _split_glued(line: str) -> list[str]:
@@ -114,7 +120,7 @@ def _split_glued(line: str) -> list[str]:
         # Only split where the left side is a headline: several words, no sentence end.
         while match:
             left = part[: match.start()]
-            if _is_glued_headline(left):
+            if _is_glued_headline(left, part[match.start():]):
                 pieces.append(left.strip())
                 part = part[match.start():]
                 match = _GLUED_CASE.search(part)
@@ -124,14 +130,16 @@ def _split_glued(line: str) -> list[str]:
     return [p for p in pieces if p]
 
 
-def _is_glued_headline(left: str) -> bool:
+def _is_glued_headline(left: str, right: str) -> bool:
     """``left`` ends where a capital follows without a space: a headline that ran into prose,
-    not a CamelCase name ("DeepState", "YouTube") inside a sentence."""
+    not a CamelCase name ("DeepState", "YouTube", "AirPods") inside a line."""
     words = left.split()
     if len(words) < 4 or re.search(r"[.!?]", left):
         return False
+    if len(right.split()) < 6 or not re.search(r"[.!?]", right):
+        return False
     last = re.sub(r"^\W+", "", words[-1])
-    if re.fullmatch(r"[a-z]{2,}|.*[0-9)’']", last):
+    if re.fullmatch(r"[a-z]{2,}|.*\)", last):
         return True
     capitalised = sum(1 for w in words if w[:1].isupper())
     return len(words) >= 5 and capitalised >= 0.7 * len(words)
@@ -173,8 +181,9 @@ def clean_text(text: str) -> str:
             break
         if _is_widget(line) or _is_caption(line) or _AD_PITCH.match(line) or _BYLINE.match(line):
             continue
-        if _is_cut_teaser(line):
-            if kept and _is_headline_like(kept[-1]):
+        previous = lines[i - 1] if i else ""
+        if _is_cut_teaser(line, previous):
+            if kept and kept[-1] == previous:
                 kept.pop()
             continue
         if _is_headline_like(line):
@@ -186,6 +195,8 @@ def clean_text(text: str) -> str:
             # Short section labels or breadcrumbs before the headline ("News Russia").
             if not kept and len(line.split()) <= 3 and nxt and _is_headline_like(nxt):
                 continue
-        seen.add(key)
+        if len(kept) < 3:
+            # Only the title area repeats itself; repeated lines further down are content.
+            seen.add(key)
         kept.append(line)
     return "\n\n".join(kept)

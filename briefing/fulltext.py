@@ -1,6 +1,8 @@
 """Article pages -> main text with trafilatura, and the test for "this entry is only a teaser".
 
 Pure: the caller fetches the page (under the same limits as feeds) and hands over the bytes.
+The trafilatura settings (comments off, tables on, favour recall, no fallback extractors) scored
+best on ScrapingHub's benchmark: see bench/extraction.py and bench/results/extraction.txt.
 """
 
 from __future__ import annotations
@@ -38,11 +40,12 @@ def extract_text(html: bytes | str, url: str | None = None) -> str | None:
             html,
             url=url,
             include_comments=False,
-            include_tables=False,
+            include_tables=True,
             include_images=False,
             include_links=False,
             deduplicate=False,
             favor_recall=True,
+            fast=True,
         )
     except (ValueError, TypeError, etree.LxmlError):
         return None

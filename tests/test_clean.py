@@ -109,7 +109,8 @@ def test_cut_related_teaser_and_its_headline_are_dropped() -> None:
     story = "The port will reopen on Monday, the authority said in a statement."
     teaser_head = "Shipping lines plan new routes as port reopens, experts say"
     teaser = ("Several shipping lines are preparing new routes through the northern harbour, "
-              "industry analysts told reporters this week, but the final decision on timing is")
+              "industry analysts and several captains told reporters this week. Since the port "
+              "authority first announced the reopening of the harbour in early")
     assert clean_text("\n".join([story, teaser_head, teaser])) == story
 
 
@@ -131,3 +132,29 @@ def test_sources_list_is_dropped_but_prose_after_it_kept() -> None:
 def test_empty_and_whitespace_text() -> None:
     assert clean_text("") == ""
     assert clean_text(" \n\t\n ") == ""
+
+
+def test_extraction_and_cleaning_keep_aeb_quality(shared: Path) -> None:
+    """Quality gate: fetch-free extract + clean on the first 60 AEB pages (full run in
+    bench/extraction.py). A cleaning rule that eats article text fails here."""
+    import gzip
+    import json
+    import sys
+
+    from briefing.fulltext import extract_text
+
+    root = shared / "eval-data" / "scrapinghub-aeb"
+    if not root.is_dir():
+        pytest.skip("AEB data absent")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench._aeb_metric import score
+
+    truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
+    keys = sorted(truth)[:60]
+    got = {}
+    for key in keys:
+        html = gzip.decompress((root / "html" / f"{key}.html.gz").read_bytes())
+        got[key] = clean_text(extract_text(html, truth[key].get("url")) or "")
+    metrics = score({k: truth[k].get("articleBody", "") for k in keys}, got)
+    assert metrics["f1"] >= 0.94
+    assert metrics["recall"] >= 0.95
