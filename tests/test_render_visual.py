@@ -11,9 +11,13 @@ from render_look import dump_dom, pdf_pages, pdf_text, screenshot, tools_missing
 
 from briefing import render
 
-pytestmark = pytest.mark.skipif(
-    bool(tools_missing()), reason=f"needs {', '.join(tools_missing())} (make test installs them)"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        bool(tools_missing()),
+        reason=f"needs {', '.join(tools_missing())} (make test installs them)",
+    ),
+]
 
 
 def _flat(text: str) -> str:
@@ -50,6 +54,15 @@ def test_email_paints_a_600px_card_with_text(email_file: Path, tmp_path: Path) -
     card = image.crop((100, 0, 700, 1400))
     assert 0.03 < _ink(card) < 0.5
     assert ImageStat.Stat(image.convert("L")).stddev[0] > 20
+
+
+def test_email_fills_a_phone_screen_without_sideways_scrolling(
+    email_file: Path, tmp_path: Path
+) -> None:
+    image = Image.open(screenshot(email_file, tmp_path / "phone.png", width=400, height=900))
+    assert _white_run(image, 60) >= 370
+    background = image.convert("RGB").getpixel((image.width - 1, 60))
+    assert background != (255, 255, 255)
 
 
 def test_email_dark_mode_keeps_text_readable(email_file: Path, tmp_path: Path) -> None:
