@@ -136,14 +136,14 @@ def _drop_nested_mime_version(part: MIMEPart) -> None:
 
 
 def _fix_boundaries(msg: EmailMessage, message_id: str) -> None:
-    """Boundaries derived from the Message-ID so the same message always serialises the same."""
-    seed = hashlib.sha256(message_id.encode()).hexdigest()
-    body = msg.as_bytes(policy=WIRE_POLICY)
+    """Boundaries derived from the Message-ID so the same message always serialises the same.
+
+    Every leaf part is quoted-printable or base64, and neither encoding can produce ``=_``
+    followed by text (QP writes ``=`` as ``=3D``; base64 has no ``_``), so the boundary can never
+    occur inside a part."""
+    seed = hashlib.sha256(message_id.encode()).hexdigest()[:24]
     for depth, part in enumerate(p for p in msg.walk() if p.is_multipart()):
-        boundary = f"=_briefing_{depth}_{seed[:24]}"
-        while boundary.encode() in body:
-            boundary += seed[len(boundary) % 64]
-        part.set_boundary(boundary)
+        part.set_boundary(f"=_briefing_{depth}_{seed}")
 
 
 def message_bytes(msg: EmailMessage) -> bytes:

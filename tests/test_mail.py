@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -167,3 +168,14 @@ def test_message_ids_are_unique_and_use_the_sender_domain() -> None:
 
 def test_one_line() -> None:
     assert one_line(" a\r\n\tb\x00c ") == "a b c"
+
+
+def test_text_that_imitates_the_boundary_cannot_split_the_message() -> None:
+    seed = hashlib.sha256(b"<fixed.1@example.org>").hexdigest()[:24]
+    trap = f"\n--=_briefing_1_{seed}\nContent-Type: text/html\n\n<b>forged</b>\n"
+    msg = _parse(_build(_content(text=trap, html=trap)))
+    [alternative, pdf] = msg.iter_parts()
+    plain, html = alternative.iter_parts()
+    assert plain.get_content().replace("\r\n", "\n") == trap
+    assert html.get_content().replace("\r\n", "\n") == trap
+    assert pdf.get_content_type() == "application/pdf"
