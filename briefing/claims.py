@@ -19,7 +19,7 @@ from .attribution import PRONOUNS, Attribution, find_attributions
 from .figures import extract_figures, group_figures
 from .models import Claim, Dispute, FigureSet, Stance, Story
 from .parties import country_of, party_of
-from .stance import DENY_VERBS, wordset
+from .stance import DENY_VERBS, has_denial_cue, wordset
 from .text import split_sentences, words
 
 MERGE_SIMILARITY = 0.35
@@ -255,16 +255,17 @@ def _to_claim(group: _Group, disputed: bool) -> Claim:
     for item in sorted(group.items, key=lambda i: i.article_index):
         if item.article_id not in article_ids:
             article_ids.append(item.article_id)
+    verb = first.attribution.verb
     return Claim(
         actor=_readable_actor(group),
-        text=first.text,
+        text=first.content,
         stance=group.stance,
         article_ids=tuple(article_ids),
         origins=len({i.origin for i in group.items}),
-        verb=first.attribution.verb,
+        verb="said" if verb == "read" else verb,
         disputed=disputed,
-        start=first.attribution.start,
-        end=first.attribution.end,
+        start=first.attribution.content_start,
+        end=first.attribution.content_end,
     )
 
 
@@ -298,6 +299,37 @@ def analyse_claims(story: Story, max_claims: int = MAX_CLAIMS) -> tuple[
         for g, ds in sorted(contested.items(), key=lambda kv: index_of[kv[0]])
     )
     return claims, disputes
+
+
+def denial_statements(text: str, *, attributed_only: bool = True) -> list[str]:
+    """The denials in an article, each with the sentence before it when it points back ("the
+    claim", "it"). With ``attributed_only`` False, unattributed sentences carrying a denial verb
+    or cue count too."""
+    sentences = split_sentences(text)
+    denials: list[str] = []
+    for att in find_attributions(text):
+        if att.stance != "denies":
+            continue
+        content = text[att.content_start : att.content_end]
+        if att.anaphoric and att.sentence > 0:
+            content = f"{sentences[att.sentence - 1].text} {content}"
+        denials.append(content)
+    if not attributed_only:
+        for k, sentence in enumerate(sentences):
+            lowered = {w.lower() for w in words(sentence.text)}
+            if lowered & DENY_VERBS or has_denial_cue(sentence.text):
+                before = sentences[k - 1].text if k > 0 else ""
+                denials.append(f"{before} {sentence.text}")
+    return denials
+
+
+def contests(claim: str, denials: Sequence[str]) -> bool:
+    """True when one of ``denials`` (see :func:`denial_statements`) shares enough content with
+    ``claim`` to be read as contesting it: the test analyse_story links denials with."""
+    claim_terms = set(_terms(claim))
+    return len(claim_terms) >= MIN_SHARED_TERMS and any(
+        len(claim_terms & set(_terms(d))) >= MIN_SHARED_TERMS for d in denials
+    )
 
 
 def analyse_figures(story: Story) -> tuple[FigureSet, ...]:

@@ -1,0 +1,219 @@
+"""Stance and denial detection of the claims stage, measured on public stance data sets.
+
+Usage: .venv/bin/python bench/claims.py [--shared PATH] [--fnc-limit N]
+
+(a) Emergent (Ferreira & Vlachos 2016), the official 524-row test split (the union of the
+    authors' official-test-correct/-errors files): each article headline's stance towards its
+    claim, for / against / observing, from briefing.stance.headline_stance (rule-based: denial
+    verbs and cues -> against; attribution or hedging -> observing; else for). Nothing is
+    trained; the other 2,071 rows (articleId not in the test split) are reported as a
+    development set, the only rows the lexicons were ever checked against. The authors'
+    trained classifier reached 73.3% accuracy on this split.
+(b) FNC-1 competition test (25,413 headline/body pairs): precision, recall and F1 of the
+    `disagree` class, predicted by briefing.claims.contests(headline, body): the body holds a
+    denial that shares content with the headline (the test analyse_story uses to link a denial
+    to the claim it contests), and the headline itself is not a refutation. Shown with only
+    attributed denials (what the briefing uses) and with unattributed denial sentences too.
+(c) The seeds story: what analyse_story finds (claims, disputes, figure groups) and its cost.
+
+Baselines: majority class and "any denial word in the headline" for Emergent; "always
+disagree" and "any denial word anywhere in the body" for FNC-1.
+
+The last line printed is one JSON object with the headline figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sklearn.metrics import accuracy_score, precision_recall_fscore_support
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from briefing.claims import analyse_story, contests, denial_statements  # noqa: E402
+from briefing.models import Article, Story  # noqa: E402
+from briefing.stance import DENY_VERBS, has_denial_cue, headline_stance  # noqa: E402
+
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+LABELS = ("for", "against", "observing")
+csv.field_size_limit(10**8)
+
+
+def _emergent(folder: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    test: list[dict[str, str]] = []
+    for name in ("official-test-correct.csv", "official-test-errors.csv"):
+        with (folder / name).open(encoding="utf-8") as handle:
+            test += list(csv.DictReader(handle))
+    test_ids = {row["articleId"] for row in test}
+    with (folder / "url-versions-2015-06-14-clean.csv").open(encoding="utf-8") as handle:
+        dev = [row for row in csv.DictReader(handle) if row["articleId"] not in test_ids]
+    for row in dev:
+        row["y"] = row["articleHeadlineStance"]
+    return test, dev
+
+
+def _denial_word(text: str) -> bool:
+    return bool({w.lower() for w in re.findall(r"\w+", text)} & DENY_VERBS) or has_denial_cue(
+        text
+    )
+
+
+def _scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
+    out = {"accuracy": float(accuracy_score(gold, pred))}
+    p, r, f, _ = precision_recall_fscore_support(
+        gold, pred, labels=list(LABELS), zero_division=0
+    )
+    for k, label in enumerate(LABELS):
+        out[f"{label}_p"], out[f"{label}_r"], out[f"{label}_f1"] = (
+            float(p[k]), float(r[k]), float(f[k])
+        )
+    out["macro_f1"] = float(sum(f) / len(f))
+    return out
+
+
+def _row(name: str, s: dict[str, float]) -> str:
+    cells = [f"{s['accuracy']:.3f}"]
+    cells += [f"{s[f'{label}_f1']:.3f}" for label in LABELS]
+    cells.append(f"{s['macro_f1']:.3f}")
+    return f"| {name:<44} | " + " | ".join(cells) + " |"
+
+
+def bench_emergent(folder: Path) -> dict[str, float]:
+    test, dev = _emergent(folder)
+    print(f"Emergent: official test split {len(test)} rows "
+          f"{dict(Counter(r['y'] for r in test))}; development rows {len(dev)}")
+    print()
+    print("| Emergent                                     | acc   | for F1 | against F1 "
+          "| observing F1 | macro F1 |")
+    print("|---|---|---|---|---|---|")
+    results = {}
+    methods: list[tuple[str, Callable[[str], str]]] = [
+        ("majority class (for)", lambda _h: "for"),
+        ("denial word in headline -> against, else for",
+         lambda h: "against" if _denial_word(h) else "for"),
+        ("headline_stance (this project)", headline_stance),
+    ]
+    for split, rows in (("test", test), ("dev", dev)):
+        gold = [r["y"] for r in rows]
+        for name, method in methods:
+            scores = _scores(gold, [method(r["articleHeadline"]) for r in rows])
+            print(_row(f"{name} [{split}]", scores))
+            results[f"{split}:{name}"] = scores["accuracy"]
+            if split == "test" and method is headline_stance:
+                results["emergent"] = scores  # type: ignore[assignment]
+    print("| Ferreira & Vlachos 2016, trained [test]      | 0.733 | | | | |")
+    print()
+    return results["emergent"]  # type: ignore[return-value]
+
+
+def _prf(gold: Sequence[bool], pred: Sequence[bool]) -> tuple[float, float, float]:
+    tp = sum(g and p for g, p in zip(gold, pred, strict=True))
+    fp = sum(p and not g for g, p in zip(gold, pred, strict=True))
+    fn = sum(g and not p for g, p in zip(gold, pred, strict=True))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def bench_fnc(folder: Path, limit: int | None) -> dict[str, float]:
+    with (folder / "competition_test_bodies.csv").open(encoding="utf-8") as handle:
+        bodies = {row["Body ID"]: row["articleBody"] for row in csv.DictReader(handle)}
+    with (folder / "competition_test_stances.csv").open(encoding="utf-8") as handle:
+        pairs = list(csv.DictReader(handle))
+    if limit:
+        pairs = pairs[:limit]
+    gold = [p["Stance"] == "disagree" for p in pairs]
+    print(f"FNC-1 competition test: {len(pairs)} pairs, {sum(gold)} disagree, "
+          f"{len(bodies)} bodies")
+    print()
+    started = time.perf_counter()
+    body_denies = {k: _denial_word(v) for k, v in bodies.items()}
+    attributed = {k: denial_statements(v) for k, v in bodies.items()}
+    any_denial = {k: denial_statements(v, attributed_only=False) for k, v in bodies.items()}
+    methods: list[tuple[str, Callable[[str, str], bool]]] = [
+        ("always disagree", lambda _h, _b: True),
+        ("denial word anywhere in body", lambda _h, b: body_denies[b]),
+        ("contests(), attributed denials (briefing)",
+         lambda h, b: headline_stance(h) != "against" and contests(h, attributed[b])),
+        ("contests(), + unattributed denial sentences",
+         lambda h, b: headline_stance(h) != "against" and contests(h, any_denial[b])),
+    ]
+    print("| FNC-1 `disagree`                             | precision | recall | F1    |")
+    print("|---|---|---|---|")
+    out: dict[str, float] = {}
+    for name, method in methods:
+        pred = [method(p["Headline"], p["Body ID"]) for p in pairs]
+        precision, recall, f1 = _prf(gold, pred)
+        print(f"| {name:<44} | {precision:.3f}     | {recall:.3f}  | {f1:.3f} |")
+        out[name] = f1
+        if name.startswith("contests(), attributed"):
+            out["attributed_p"], out["attributed_r"], out["attributed_f1"] = precision, recall, f1
+        if name.startswith("contests(), +"):
+            out["p"], out["r"], out["f1"] = precision, recall, f1
+    out["seconds"] = time.perf_counter() - started
+    print()
+    return out
+
+
+def bench_seeds(folder: Path) -> dict[str, float]:
+    now = datetime(2025, 4, 27, tzinfo=UTC)
+    articles = []
+    for path in sorted(folder.glob("*.txt")):
+        title, _, text = path.read_text(encoding="utf-8").partition("\n")
+        articles.append(Article(path.stem, path.stem[:3], f"https://seed/{path.stem}", title,
+                                text, now, now))
+    story = Story("seeds", tuple(articles), {a.id: a.id for a in articles})
+    started = time.perf_counter()
+    claims, disputes, figures = analyse_story(story)
+    seconds = time.perf_counter() - started
+    print(f"Seeds story: {len(articles)} articles -> {len(claims)} claims, "
+          f"{len(disputes)} disputes, {len(figures)} figure groups "
+          f"({sum(f.disagree for f in figures)} disagreeing) in {seconds:.2f}s")
+    for dispute in disputes:
+        claim = claims[dispute.claim]
+        against = "; ".join(claims[k].actor for k in dispute.counter)
+        print(f"  - {claim.actor}: \"{claim.text[:70]}\" disputed by {against}")
+    for figure in figures:
+        values = ", ".join(f"{v.source}: {v.text}" for v in figure.values)
+        print(f"  - {figure.quantity} (disagree={figure.disagree}): {values}")
+    print()
+    return {"claims": len(claims), "disputes": len(disputes), "figures": len(figures),
+            "seconds": seconds}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=SHARED)
+    parser.add_argument("--fnc-limit", type=int, default=None)
+    args = parser.parse_args(argv)
+    data = args.shared / "eval-data"
+    emergent = bench_emergent(data / "emergent")
+    fnc = bench_fnc(data / "fnc1", args.fnc_limit)
+    seeds = bench_seeds(args.shared / "seeds")
+    print(json.dumps({
+        "emergent_accuracy": round(emergent["accuracy"], 4),
+        "emergent_f1": {label: round(emergent[f"{label}_f1"], 4) for label in LABELS},
+        "emergent_macro_f1": round(emergent["macro_f1"], 4),
+        "fnc1_disagree_precision": round(fnc["attributed_p"], 4),
+        "fnc1_disagree_recall": round(fnc["attributed_r"], 4),
+        "fnc1_disagree_f1": round(fnc["attributed_f1"], 4),
+        "fnc1_disagree_f1_with_unattributed": round(fnc["f1"], 4),
+        "fnc1_seconds": round(fnc["seconds"], 1),
+        "seeds_disputes": seeds["disputes"],
+        "seeds_figure_groups": seeds["figures"],
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
