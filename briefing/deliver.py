@@ -215,8 +215,20 @@ def deliver_pending(
     client = SmtpClient(config.email, ssl_context=ssl_context)
     results = []
     try:
+        unreachable: str | None = None
         for row in rows:
-            results.append(_deliver_one(config, store, client, row, tick, delays, sleep))
+            if unreachable is not None:
+                # the server could not be reached for the previous recipient: do not spend
+                # every recipient's attempts and backoff on the same outage
+                results.append(
+                    DeliveryResult(row.date, row.recipient, row.message_id, row.state,
+                                   row.attempts, f"not tried: {unreachable}")
+                )
+                continue
+            result = _deliver_one(config, store, client, row, tick, delays, sleep)
+            results.append(result)
+            if result.state == DEFERRED and not client.connected and result.error:
+                unreachable = result.error
     finally:
         client.close()
     return DeliveryReport(tuple(results))

@@ -6,7 +6,8 @@ APScheduler 3.x ``BlockingScheduler`` with two jobs, both ``max_instances=1, coa
   the local time holds across DST): collect, build, write the outbox, deliver.
 - ``collect``: ``IntervalTrigger`` every ``schedule.collect_every_minutes``, first run at start.
   After collecting it also **catches up**: if today's scheduled time has passed and the store has
-  no briefing for today's local date, it builds and sends it now.
+  no briefing for today's local date, it builds and sends it now; otherwise it retries mail the
+  ledger still holds as unfinished (deferred by a 4xx, or interrupted by a crash).
 
 Whether a briefing is due is decided by the briefing date in the store (``has_briefing``), never
 by trusting misfire settings; so a daemon started at 07:30 after being down at 07:00 sends
@@ -126,33 +127,26 @@ class Daemon:
                     return False
                 waited += 5.0
 
-    def _build_if_due(self, store: Store, now: datetime) -> None:
+    def _build_or_deliver(self, store: Store, now: datetime) -> None:
+        """Build (and send) today's briefing if it is due; otherwise retry unfinished mail."""
         date = due_date(self.config, store, now)
         if date is None:
+            self.deliver(self.config, store, now)
             return
         log.info("building the briefing for %s", date)
         self.build(self.config, store, now)
         self.built.append(date)
 
     def briefing_job(self) -> None:
-        """The scheduled build: build today's briefing unless it exists, then deliver."""
-
-        def work(store: Store, now: datetime) -> None:
-            try:
-                self._build_if_due(store, now)
-            finally:
-                self.deliver(self.config, store, now)
-
-        self._guard("briefing", work)
+        """The scheduled build: today's briefing unless it exists already."""
+        self._guard("briefing", self._build_or_deliver)
 
     def collect_job(self) -> None:
-        """Collect, then catch up on a briefing that should exist by now."""
+        """Collect, then catch up on a briefing that should exist by now, or on deferred mail."""
 
         def work(store: Store, now: datetime) -> None:
             self.collect(self.config, store, now)
-            if due_date(self.config, store, now) is not None:
-                self._build_if_due(store, now)
-                self.deliver(self.config, store, now)
+            self._build_or_deliver(store, now)
 
         self._guard("collect", work)
 

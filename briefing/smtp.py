@@ -28,7 +28,8 @@ from .errors import DeliveryError, InsecureTransportError
 
 State = Literal["sent", "deferred", "failed"]
 
-DEFAULT_RETRY_DELAYS: tuple[float, ...] = (5.0, 30.0, 120.0)
+# Within one run; a delivery still deferred after these is retried by the daemon's next job.
+DEFAULT_RETRY_DELAYS: tuple[float, ...] = (5.0, 30.0)
 
 _TRANSIENT = (smtplib.SMTPServerDisconnected, OSError)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from smtp_helpers import Received, ScriptedHandler, smtp_server
+from smtp_helpers import Received, ScriptedHandler, free_port, smtp_server
 
 from briefing import deliver
 from briefing.config import Config, load_config
@@ -281,3 +281,22 @@ def test_kill_9_during_delivery(
         assert final.attempts == 1
     if point == "after 250":
         assert final.last_error == deliver.RESENT_NOTE
+
+
+def test_unreachable_server_does_not_spend_every_recipients_attempts(tmp_path: Path) -> None:
+    to = ["a@example.net", "b@example.net", "c@example.net"]
+    config = make_config(tmp_path, free_port(), to)
+    waits: list[float] = []
+    with Store(config.database) as store:
+        build(config, store)
+        report = deliver.deliver_pending(
+            config, store, NOW, DATE, delays=(0.1,), sleep=waits.append
+        )
+        rows = {d.recipient: (d.state, d.attempts) for d in store.deliveries()}
+    assert rows == {"a@example.net": ("deferred", 2), "b@example.net": ("pending", 0),
+                    "c@example.net": ("pending", 0)}
+    assert waits == [0.1]
+    assert report.deferred == 3 and report.sent == 0
+    assert [r.error.startswith("not tried") for r in report.results if r.error] == [
+        False, True, True
+    ]

@@ -304,3 +304,35 @@ def test_daemon_on_the_samples_mails_one_briefing_at_the_scheduled_minute(tmp_pa
     with Store(tmp_path / "briefing.db") as store:
         [row] = store.deliveries()
         assert (row.state, row.attempts) == ("sent", 1)
+
+
+def test_collect_tick_retries_mail_the_ledger_holds_as_deferred(tmp_path: Path) -> None:
+    from briefing import deliver
+    from briefing.mail import MailContent
+    from briefing.outbox import write_files
+
+    with smtp_server() as (handler, port):
+        config = make_config(
+            tmp_path, "Europe/London", "07:00",
+            email={"smtp_host": "127.0.0.1", "smtp_port": port, "security": "none",
+                   "from": "desk@example.org", "to": ["reader@example.net"]},
+        )
+        now = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+        with Store(config.database) as store:
+            mail = MailContent("Daily Briefing", "2026-11-22", 1, "One story.\n", "<p>One</p>")
+            files = deliver.message_files(config, store, mail, now)
+            write_files(config.outbox / "2026-11-22", files)
+            store.record_briefing("2026-11-22", now, {}, {})
+            deliver.enroll(config, store, "2026-11-22", now)
+            store.update_delivery(
+                "2026-11-22", "reader@example.net", state="deferred", now=now,
+                error="451 try later", attempted=True,
+            )
+        daemon = Daemon(config, collect=lambda *a: None)  # the real deliver step
+        with time_machine.travel(now + timedelta(hours=1), tick=False):
+            daemon.collect_job()
+        with Store(config.database) as store:
+            row = store.delivery("2026-11-22", "reader@example.net")
+    assert row is not None and (row.state, row.attempts) == ("sent", 2)
+    assert len(handler.received) == 1
+    assert daemon.built == []
