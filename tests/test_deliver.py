@@ -300,3 +300,31 @@ def test_unreachable_server_does_not_spend_every_recipients_attempts(tmp_path: P
     assert [r.error.startswith("not tried") for r in report.results if r.error] == [
         False, True, True
     ]
+
+
+def test_cli_send_then_send_date_retries_what_failed(tmp_path: Path) -> None:
+    def briefing(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "briefing", *args, "--config", "config.yaml"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        )
+
+    handler = ScriptedHandler(rcpt_replies={"reader@example.net": ["550 5.7.1 not today"]})
+    with smtp_server(handler) as (_, port):
+        config = make_config(tmp_path, port, ["reader@example.net"])
+        with Store(config.database) as store:
+            build(config, store)
+        first = briefing("send", "--date", DATE)
+        assert first.returncode == 1, first.stderr
+        assert "reader@example.net: failed (550 5.7.1 not today)" in first.stdout
+        plain = briefing("send")
+        assert plain.returncode == 0, plain.stderr
+        assert "nothing to deliver" in plain.stdout
+        again = briefing("send", "--date", DATE)
+        assert again.returncode == 0, again.stderr
+        assert "delivered 1, deferred 0, failed 0" in again.stdout
+        bad = briefing("send", "--date", "22/11/2026")
+        assert bad.returncode == 2
+        assert "--date" in bad.stderr
+    assert len(handler.received) == 1
+    assert handler.received[0].content == (config.outbox / DATE / "briefing.eml").read_bytes()
