@@ -167,6 +167,8 @@ def test_every_template_is_autoescaped_and_strict() -> None:
     for name in names:
         template = env.get_template(name)
         assert template.environment.autoescape is True
+        source = (render.TEMPLATES_DIR / name).read_text(encoding="utf-8")
+        assert "|safe" not in source.replace(" ", "") and "autoescape false" not in source
     assert env.from_string("{{ x }}").render(x=HOSTILE) == (
         "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,19 @@ def test_email_fills_a_phone_screen_without_sideways_scrolling(
     assert _white_run(image, 60) >= 370
     background = image.convert("RGB").getpixel((image.width - 1, 60))
     assert background != (255, 255, 255)
+
+
+def test_unbroken_long_words_do_not_widen_the_card(tmp_path: Path) -> None:
+    brief = make_briefing(1).stories[0]
+    long_word = "x" * 400
+    wide = replace(brief, headline=f"Headline {long_word}")
+    page = tmp_path / "wide.html"
+    page.write_text(render.render_html(replace(make_briefing(1), stories=(wide,))), "utf-8")
+    image = Image.open(screenshot(page, tmp_path / "wide.png", width=800, height=600))
+    assert 590 <= _white_run(image, 60) <= 600
+    pdf = tmp_path / "wide.pdf"
+    pdf.write_bytes(render.render_pdf(replace(make_briefing(1), stories=(wide,))))
+    assert long_word in "".join(pdf_text(pdf).split())
 
 
 def test_email_dark_mode_keeps_text_readable(email_file: Path, tmp_path: Path) -> None:
