@@ -32,14 +32,16 @@ from sklearn.preprocessing import normalize
 from .config import ClusterConfig
 from .models import Article, Story, WhyGrouped
 
-LEAD_WORDS = 120
+LEAD_WORDS = 250
 TITLE_REPEAT = 2
 NAME_WEIGHT = 0.8
 WHY_TERMS = 8
 IDF_FULL_DOCS = 50
+NAME_SCAN_CHARS = 4000
 # A feature found in more articles than this says little about which event an article covers;
 # leaving it out of candidate generation is what keeps the pair count linear.
 CANDIDATE_MAX_DF = 60
+CANDIDATE_MAX_DF_SHARE = 0.01
 
 _NAME_TOKEN = r"[A-Z][\w'’.-]*\w"
 _CONNECTOR = r"(?:of|de|al|bin|van|von|la|le)[ \t]+"
@@ -47,6 +49,7 @@ _NAME = re.compile(rf"\b{_NAME_TOKEN}(?:[ \t]+(?:{_CONNECTOR})?{_NAME_TOKEN})*")
 _POSSESSIVE = re.compile(r"['’]s$")
 MAX_NAME_TOKENS = 3
 _LEAD_SPLIT = re.compile(r"\S+")
+_SENTENCE_OPENERS = frozenset('.!?:;"“‘(\n|—-')
 _STOP = frozenset(w.capitalize() for w in ENGLISH_STOP_WORDS) | frozenset(
     {"Mr", "Mrs", "Ms", "Dr", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
      "Saturday", "Sunday", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept",
@@ -54,6 +57,17 @@ _STOP = frozenset(w.capitalize() for w in ENGLISH_STOP_WORDS) | frozenset(
      "August", "September", "October", "November", "December", "Today", "Yesterday", "Read",
      "Advertisement", "Photo", "Image", "Getty", "Images", "AP", "Reuters", "News", "Published",
      "Updated", "Share", "Video", "Min", "Said", "Says", "According"}
+)
+
+
+# Letters only (numbers are too ambiguous across stories), plus reporting verbs and other words
+# every news article uses.
+_WORD_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
+_WORD_STOP = sorted(
+    ENGLISH_STOP_WORDS
+    | {"said", "says", "say", "told", "according", "added", "asked", "reported", "report",
+       "reports", "news", "year", "years", "today", "yesterday", "week", "percent", "just",
+       "like", "new", "people", "time", "mr", "mrs", "ms", "read", "share", "photo"}
 )
 
 
@@ -73,28 +87,36 @@ def _chronological(article: Article) -> tuple[datetime, str]:
     return _when(article), article.id
 
 
-def _lead(text: str, words: int = LEAD_WORDS) -> str:
-    pieces = _LEAD_SPLIT.findall(text[: words * 12])
-    return " ".join(pieces[:words])
+def _lead(text: str) -> str:
+    pieces = _LEAD_SPLIT.findall(text[: LEAD_WORDS * 12])
+    return " ".join(pieces[:LEAD_WORDS])
 
 
 def names_in(text: str) -> list[str]:
-    """Capitalised spans of ``text`` (possessives split off, function words trimmed)."""
+    """Capitalised spans of ``text`` (possessives split off, function words trimmed).
+
+    A lone capitalised word that opens a sentence or a quote ("Despite", "Keeping") is left
+    out: only its use mid-sentence shows that it is a name.
+    """
     found: list[str] = []
     for match in _NAME.finditer(text):
+        before = text[max(0, match.start() - 3) : match.start()].rstrip(" \t")
+        opens = not before or before[-1] in _SENTENCE_OPENERS
         span: list[str] = []
         for raw in match.group(0).split():
             token = raw.strip(".’'")
+            if token.isupper() and len(token) > 4:  # a DATELINE word
+                token = token.capitalize()
             bare = _POSSESSIVE.sub("", token)
             span.append(bare)
             if bare != token:
-                _add_name(span, found)
-                span = []
-        _add_name(span, found)
+                _add_name(span, found, opens)
+                span, opens = [], False
+        _add_name(span, found, opens)
     return found
 
 
-def _add_name(tokens: list[str], found: list[str]) -> None:
+def _add_name(tokens: list[str], found: list[str], opens_sentence: bool) -> None:
     while tokens and (tokens[0] in _STOP or tokens[0].islower()):
         tokens = tokens[1:]
     while tokens and (tokens[-1] in _STOP or tokens[-1].islower()):
@@ -102,16 +124,16 @@ def _add_name(tokens: list[str], found: list[str]) -> None:
     if len(tokens) > MAX_NAME_TOKENS:
         # A long capitalised run is a title-case headline or a list, not one name.
         found.extend(t for t in tokens if t not in _STOP and len(t) > 1 and not t.islower())
-    elif tokens and not (len(tokens) == 1 and len(tokens[0]) < 2):
+    elif len(tokens) > 1 or (tokens and len(tokens[0]) > 1 and not opens_sentence):
         found.append(" ".join(tokens))
 
 
 def article_names(article: Article) -> list[str]:
-    """The names that matter: those in the title and lead, and any the body repeats."""
+    """The names that matter: those in the title and lead, and any the body repeats early on."""
+    scan = article.text[:NAME_SCAN_CHARS]
     head = names_in(f"{article.title}\n{_lead(article.text)}")
-    counts = Counter(names_in(article.text))
-    repeated = [name for name, n in counts.items() if n >= 2]
-    return sorted(set(head) | set(repeated))
+    counts = Counter(names_in(scan))
+    return sorted(set(head) | {name for name, n in counts.items() if n >= 2})
 
 
 def _name_tokens(names: list[str]) -> list[str]:
@@ -139,7 +161,8 @@ def _weighted(
 def _features(articles: Sequence[Article]) -> _Features:
     texts = [f"{(a.title + ' ') * TITLE_REPEAT}{_lead(a.text)}" for a in articles]
     word_matrix, word_terms = _weighted(
-        texts, CountVectorizer(stop_words="english", dtype=np.float32)
+        texts,
+        CountVectorizer(stop_words=_WORD_STOP, token_pattern=_WORD_PATTERN, dtype=np.float32),
     )
     name_matrix, name_terms = _weighted(
         [article_names(a) for a in articles],
@@ -150,14 +173,17 @@ def _features(articles: Sequence[Article]) -> _Features:
 
 
 def _candidate_pairs(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs (i < j) sharing a distinctive feature, with their exact cosine similarity."""
+    """Pairs (i < j) sharing a distinctive feature, with their similarity over those features.
+
+    Rows are unit vectors over every feature, so the dot product over the distinctive ones is
+    the cosine minus the small share that only very common features would add.
+    """
     df = np.diff(matrix.tocsc().indptr)
-    keep = np.flatnonzero((df >= 2) & (df <= CANDIDATE_MAX_DF))
+    cap = max(CANDIDATE_MAX_DF, int(CANDIDATE_MAX_DF_SHARE * matrix.shape[0]))
+    keep = np.flatnonzero((df >= 2) & (df <= cap))
     rare = matrix[:, keep]
     overlap = sp.triu(rare @ rare.T, k=1).tocoo()
-    rows, cols = overlap.row, overlap.col
-    sims = np.asarray(matrix[rows].multiply(matrix[cols]).sum(axis=1)).ravel()
-    return rows, cols, sims
+    return overlap.row, overlap.col, overlap.data
 
 
 def _required(gap_hours: np.ndarray, settings: ClusterConfig) -> np.ndarray:
@@ -184,7 +210,7 @@ def _refine(
         n_clusters=None,
         metric="precomputed",
         linkage="average",
-        distance_threshold=1.0 - settings.similarity,
+        distance_threshold=1.0 - settings.average_similarity,
     ).fit_predict(distance)
     return [members[labels == label] for label in np.unique(labels)]
 
@@ -204,7 +230,17 @@ def _why(members: np.ndarray, features: _Features) -> WhyGrouped:
     present = np.asarray((sub > 0).sum(axis=0)).ravel()
     weight = np.asarray(sub.sum(axis=0)).ravel()
     shared = np.flatnonzero(present >= max(2, math.ceil(m / 2)))
-    ranked = sorted(shared, key=lambda c: (c >= features.name_columns, -weight[c], c))
+    # Names before other words; the more articles share one the earlier; full names first.
+    ranked = sorted(
+        shared,
+        key=lambda c: (
+            c >= features.name_columns,
+            -present[c],
+            " " not in features.names[c],
+            -weight[c],
+            c,
+        ),
+    )
     terms: list[str] = []
     for column in ranked:
         term = features.names[column]

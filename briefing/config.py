@@ -106,14 +106,17 @@ class SummaryConfig(_Strict):
 class ClusterConfig(_Strict):
     """Story grouping thresholds (cosine similarity of title + lead + names vectors)."""
 
-    similarity: float = Field(default=0.3, gt=0, le=1)
-    """Two articles published within ``grace_hours`` of each other join when this similar."""
+    similarity: float = Field(default=0.1, gt=0, le=1)
+    """Two articles published within ``grace_hours`` of each other are linked when this similar."""
+    average_similarity: float = Field(default=0.15, gt=0, le=1)
+    """Linked articles stay one story only while the story's average-linkage similarity (gap
+    penalty included) is at least this; otherwise it is split."""
     grace_hours: float = Field(default=36.0, ge=0)
     penalty_per_day: float = Field(default=0.1, ge=0)
     """Extra similarity required per day of publication gap beyond ``grace_hours``."""
     max_gap_days: float = Field(default=7.0, gt=0)
     """Articles further apart than this are never put in one story."""
-    continuity_similarity: float = Field(default=0.3, gt=0, le=1)
+    continuity_similarity: float = Field(default=0.2, gt=0, le=1)
     """A new story continues a prior one (same id, developing) when its centroid is this similar."""
 
 

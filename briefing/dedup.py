@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import numpy as np
 from courlan import normalize_url
 from datasketch import MinHash, MinHashLSH
 
@@ -28,8 +29,14 @@ _EXTRA_TRACKERS = re.compile(
 )
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
+_MULTIPLIER = 1_000_003
+_MASK32 = np.uint64(0xFFFFFFFF)
+
 SHINGLE_WORDS = 5
-NUM_PERM = 64
+# Copies of one wire text share their opening; comparing the first few hundred words is enough
+# and keeps the cost flat for very long pages.
+SHINGLE_SCAN_WORDS = 600
+NUM_PERM = 128
 NEAR_DUPLICATE_JACCARD = 0.6
 MIN_SHINGLES = 8
 # Bodies shorter than this many words are too thin to call two texts copies of each other
@@ -67,37 +74,57 @@ def _normal_words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
-def content_hash(text: str) -> str | None:
+def content_hash(text: str, tokens: list[str] | None = None) -> str | None:
     """A digest of the body's words (case, punctuation and spacing ignored); ``None`` when the
     body is too short for equality to mean it is the same text."""
-    tokens = _normal_words(text)
+    tokens = _normal_words(text) if tokens is None else tokens
     if len(tokens) < MIN_WORDS_FOR_HASH:
         return None
     return hashlib.sha1(" ".join(tokens).encode("utf-8")).hexdigest()
 
 
-def _crc32(data: bytes) -> int:
-    return zlib.crc32(data)
+def _word_hash(word: str, cache: dict[str, int]) -> int:
+    value = cache.get(word)
+    if value is None:
+        value = cache[word] = zlib.crc32(word.encode("utf-8"))
+    return value
 
 
-def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
-    """The set of ``size``-word windows of the normalised body."""
-    tokens = _normal_words(text)
+def shingle_hashes(
+    tokens: Sequence[str], size: int = SHINGLE_WORDS, cache: dict[str, int] | None = None
+) -> np.ndarray:
+    """32-bit hashes of the distinct ``size``-word windows of the first ``SHINGLE_SCAN_WORDS``
+    normalised words of a body.
+
+    A window's hash is a polynomial of its words' crc32 values, computed for all windows at
+    once with numpy; crc32 (unlike Python's salted ``hash``) gives the same values every run.
+    """
+    cache = {} if cache is None else cache
+    tokens = tokens[:SHINGLE_SCAN_WORDS]
     if len(tokens) < size:
-        return set()
-    return {" ".join(tokens[i : i + size]).encode("utf-8") for i in range(len(tokens) - size + 1)}
+        return np.zeros(0, dtype=np.uint64)
+    words = np.fromiter((_word_hash(t, cache) for t in tokens), dtype=np.uint64, count=len(tokens))
+    windows = len(tokens) - size + 1
+    combined = np.zeros(windows, dtype=np.uint64)
+    for offset in range(size):
+        combined = (combined * np.uint64(_MULTIPLIER) + words[offset : offset + windows]) & _MASK32
+    return np.unique(combined)
 
 
-def minhash(text: str) -> MinHash | None:
-    """A MinHash signature of the body's shingles, or ``None`` when the body is too short."""
-    grams = shingles(text)
-    if len(grams) < MIN_SHINGLES:
-        return None
-    # crc32 instead of datasketch's default sha1: the same estimate at a fraction of the cost,
-    # and still deterministic across runs (unlike Python's salted hash()).
-    sig = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_crc32)
-    sig.update_batch(list(grams))
-    return sig
+def minhashes(bodies: Sequence[Sequence[str]]) -> list[MinHash | None]:
+    """A MinHash signature per tokenised body, ``None`` where one is too short to compare."""
+    template = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int)
+    cache: dict[str, int] = {}
+    result: list[MinHash | None] = []
+    for tokens in bodies:
+        values = shingle_hashes(tokens, cache=cache)
+        if len(values) < MIN_SHINGLES:
+            result.append(None)
+            continue
+        signature = template.copy()
+        signature.update_batch(values)
+        result.append(signature)
+    return result
 
 
 class _Groups:
@@ -151,12 +178,16 @@ def assign_origins(
     order = [(_when(a), a.id) for a in articles]
     groups = _Groups(order)
     _join_equal_keys(groups, ((i, canonical_url(a.url) or None) for i, a in enumerate(articles)))
-    _join_equal_keys(groups, ((i, content_hash(a.text)) for i, a in enumerate(articles)))
+    bodies = [_normal_words(a.text) for a in articles]
+    _join_equal_keys(
+        groups, ((i, content_hash(a.text, bodies[i])) for i, a in enumerate(articles))
+    )
 
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    # Weighted towards recall: a missed pair costs a false corroboration, a spurious candidate
+    # only one exact signature comparison.
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=(0.2, 0.8))
     signatures: dict[int, MinHash] = {}
-    for index, article in enumerate(articles):
-        sig = minhash(article.text)
+    for index, sig in enumerate(minhashes(bodies)):
         if sig is None:
             continue
         for other in lsh.query(sig):
