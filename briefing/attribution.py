@@ -13,10 +13,10 @@ clauses so that each statement keeps its own span.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .models import Stance
-from .stance import DENY_VERBS, has_denial_cue, wordset
+from .stance import DENY_VERBS, has_denial_cue, is_denial, wordset
 from .text import Span, split_sentences
 
 REPORTING_VERBS = wordset(
@@ -78,13 +78,12 @@ _ANAPHORIC = re.compile(
     r"(?!\s+(?:of|that|about|regarding|on)\b)",
     re.IGNORECASE,
 )
+_PASSIVE_AUX = re.compile(r"\b(?:was|were|been|being|be|is|are|get|got)\s+$", re.IGNORECASE)
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose)\b[^,;“”\"]*,\s*$")
 _PRONOUN_OBJECT = re.compile(r"(?:it|this|that|these|those|them)\s*(?:[,.;]|$|as\b)", re.I)
 _CONTRAST = re.compile(r",\s+(?:though|although|but|while|whereas)\s+|;\s+")
 _TOKEN = re.compile(r"[\w’'.-]*\w[’']?|[“”\"«»]|[,;:()–—|]")
 _ABBREVIATION = re.compile(r"(?:^|\.)[A-Za-z]$|^(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sen|Rep|Gov|Jr|Sr)$")
-_QUOTE_OPEN = "“\"«"
-_QUOTE_CLOSE = "”\"»"
 
 
 @dataclass(frozen=True)
@@ -101,6 +100,7 @@ class Attribution:
     pronoun: bool = False
     anaphoric: bool = False
     sentence: int = 0
+    outlet_voice: bool = False
 
 
 @dataclass(frozen=True)
@@ -234,22 +234,28 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _quoted_mask(text: str, start: int, end: int) -> list[bool]:
+    """For each character of ``text[start:end]``: is it inside quotation marks?"""
+    mask = [False] * (end - start + 1)
+    inside = False
+    for k, ch in enumerate(text[start:end]):
+        if ch in "“«":
+            inside = True
+        elif ch in "”»":
+            inside = False
+        elif ch == '"':
+            inside = not inside
+        mask[k] = inside
+    return mask
+
+
 def _clauses(text: str, sentence: Span) -> list[tuple[int, int]]:
     cuts = [sentence.start]
     ends = []
-    in_quote = False
     body = sentence.text
-    quote_depth = [0] * (len(body) + 1)
-    for k, ch in enumerate(body):
-        if ch in "“«":
-            in_quote = True
-        elif ch in "”»":
-            in_quote = False
-        elif ch == '"':
-            in_quote = not in_quote
-        quote_depth[k] = int(in_quote)
+    quoted = _quoted_mask(text, sentence.start, sentence.end)
     for m in _CONTRAST.finditer(body):
-        if quote_depth[m.start()]:
+        if quoted[m.start()]:
             continue
         ends.append(sentence.start + m.start())
         cuts.append(sentence.start + m.end())
@@ -258,19 +264,34 @@ def _clauses(text: str, sentence: Span) -> list[tuple[int, int]]:
 
 
 def _stance(verb: str, content: str) -> Stance:
-    if verb.lower() in DENY_VERBS or has_denial_cue(content):
-        return "denies"
-    return "asserts"
+    return "denies" if is_denial(verb, content) else "asserts"
+
+
+_QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "‘": "’"}
+
+
+def _closing_quote(clause: str) -> int:
+    """Index of the quote mark closing the one that opens ``clause``, or -1. A curly single
+    quote closes only after punctuation, so apostrophes ("don’t") are passed over."""
+    opening = clause[0]
+    closing = _QUOTE_PAIRS.get(opening)
+    if closing is None:
+        return -1
+    for k in range(1, len(clause)):
+        if clause[k] != closing:
+            continue
+        if opening == "‘" and clause[k - 1] not in ",.?!":
+            continue
+        return k
+    return -1
 
 
 def _quote_led(text: str, start: int, end: int, index: int) -> Attribution | None:
+    """'"QUOTE," X said' / '"QUOTE," said X' / '"QUOTE," Dr. X, a surgeon, told Y'."""
     clause = text[start:end]
-    if not clause or clause[0] not in _QUOTE_OPEN:
+    if not clause:
         return None
-    close = -1
-    for k in range(1, len(clause)):
-        if clause[k] in _QUOTE_CLOSE:
-            close = k
+    close = _closing_quote(clause)
     if close < 0:
         return None
     q_start, q_end = _trim(text, start + 1, start + close)
@@ -281,7 +302,7 @@ def _quote_led(text: str, start: int, end: int, index: int) -> Attribution | Non
     m = re.match(r"\s*,?\s*", rest)
     after = rest_start + (m.end() if m else 0)
     toks = _tokens(text[after:end], after)
-    if not toks:
+    if not toks or q_end - q_start < 3:
         return None
     if toks[0].text.lower() in _FOLLOWING_ACTOR_VERBS:
         actor = _actor_after(text, toks[0].end)
@@ -290,11 +311,16 @@ def _quote_led(text: str, start: int, end: int, index: int) -> Attribution | Non
         verb = toks[0].text
     else:
         verb_tok = next(
-            (t for t in toks[:12] if t.text.lower() in REPORTING_VERBS or t.text == "read"), None
+            (t for t in toks[:25] if t.text.islower() and t.text in REPORTING_VERBS | {"read"}),
+            None,
         )
         if verb_tok is None:
             return None
         actor = _actor_before(text, verb_tok.start, after)
+        if actor is None:
+            named = _actor_after(text, after)
+            if named is not None and text[named[1] : verb_tok.start].lstrip().startswith(","):
+                actor = named
         if actor is None:
             words_before = text[after : verb_tok.start].split()
             if not words_before or words_before[-1].lower() not in PRONOUNS | {"statement"}:
@@ -361,9 +387,12 @@ def _is_trailing(text: str, start: int, actor_start: int, after: str) -> bool:
 
 
 def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None:
+    quoted = _quoted_mask(text, start, end)
     for tok in _tokens(text[start:end], start):
         verb = tok.text
-        if not verb.islower() or verb not in REPORTING_VERBS:
+        if not verb.islower() or verb not in REPORTING_VERBS or quoted[tok.start - start]:
+            continue
+        if not verb.endswith("ing") and _PASSIVE_AUX.search(text, start, tok.start):
             continue
         relative = _RELATIVE_CLAUSE.search(text, start, tok.start)
         actor = _actor_before(text, relative.start() if relative else tok.start, start)
@@ -395,7 +424,7 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
         return Attribution(
             actor=text[actor[0] : actor[1]],
             verb=verb,
-            stance=_stance(verb, content),
+            stance=_stance(verb, text[tok.end : c_end] if c_start >= tok.end else content),
             start=start,
             end=end,
             content_start=c_start,
@@ -438,23 +467,48 @@ def _passive_denial(text: str, main: Attribution) -> Attribution | None:
 _TERMINAL = re.compile(r"[.!?…][”\"’)]*$|[”\"]$")
 
 
-def find_attributions(text: str) -> list[Attribution]:
-    """Attributed statements in ``text``, in reading order."""
+def find_attributions(text: str, outlet: str = "") -> list[Attribution]:
+    """Attributed statements in ``text``, in reading order. With ``outlet``, a sentence that
+    rejects a claim in the outlet's own voice ("The story is a hoax.") is kept as the outlet's
+    denial."""
     found: list[Attribution] = []
     for index, sentence in enumerate(split_sentences(text)):
         if not _TERMINAL.search(sentence.text):
             continue
-        quoted = _quote_led(text, sentence.start, sentence.end, index)
-        if quoted is not None:
-            found.append(quoted)
-            continue
-        for c_start, c_end in _clauses(text, sentence):
-            hit = _verb_led(text, c_start, c_end, index) or _according_to(
-                text, c_start, c_end, index
+        before = len(found)
+        _attributions_in_sentence(text, sentence, index, found)
+        if outlet and len(found) == before and has_denial_cue(sentence.text):
+            found.append(
+                Attribution(
+                    actor=outlet,
+                    verb="reports",
+                    stance="denies",
+                    start=sentence.start,
+                    end=sentence.end,
+                    content_start=sentence.start,
+                    content_end=sentence.end,
+                    sentence=index,
+                    outlet_voice=True,
+                )
             )
-            if hit is not None:
-                found.append(hit)
-                passive = _passive_denial(text, hit)
-                if passive is not None:
-                    found.append(passive)
     return found
+
+
+def _attributions_in_sentence(
+    text: str, sentence: Span, index: int, found: list[Attribution]
+) -> None:
+    quoted = _quote_led(text, sentence.start, sentence.end, index)
+    if quoted is not None:
+        found.append(quoted)
+        return
+    for c_start, c_end in _clauses(text, sentence):
+        hit = _verb_led(text, c_start, c_end, index) or _according_to(text, c_start, c_end, index)
+        if hit is None:
+            continue
+        found.append(hit)
+        passive = _passive_denial(text, hit)
+        if passive is not None:
+            found[-1] = replace(
+                hit, content_start=passive.content_start, content_end=passive.content_end
+            )
+            found.append(passive)

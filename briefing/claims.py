@@ -19,7 +19,7 @@ from .attribution import PRONOUNS, Attribution, find_attributions
 from .figures import extract_figures, group_figures
 from .models import Claim, Dispute, FigureSet, Stance, Story
 from .parties import country_of, party_of
-from .stance import DENY_VERBS, has_denial_cue, wordset
+from .stance import DENY_VERBS, wordset
 from .text import split_sentences, words
 
 MERGE_SIMILARITY = 0.35
@@ -112,8 +112,8 @@ def _items_for_story(story: Story) -> list[_Item]:
         text = article.text
         sentences = split_sentences(text)
         previous: _Item | None = None
-        for att in find_attributions(text):
-            actor = _clean_actor(att.actor)
+        for att in find_attributions(text, outlet=article.source or "the outlet"):
+            actor = att.actor if att.outlet_voice else _clean_actor(att.actor)
             if att.pronoun or actor.lower() in PRONOUNS or actor.lower() == "statement":
                 if previous is None:
                     continue
@@ -131,7 +131,7 @@ def _items_for_story(story: Story) -> list[_Item]:
                 article_id=article.id,
                 origin=story.origins.get(article.id, article.id),
                 actor=actor,
-                party=party_of(actor),
+                party=f"outlet:{actor}" if att.outlet_voice else party_of(actor),
                 stance=att.stance,
                 text=text[att.start : att.end],
                 content=content,
@@ -303,23 +303,17 @@ def analyse_claims(story: Story, max_claims: int = MAX_CLAIMS) -> tuple[
 
 def denial_statements(text: str, *, attributed_only: bool = True) -> list[str]:
     """The denials in an article, each with the sentence before it when it points back ("the
-    claim", "it"). With ``attributed_only`` False, unattributed sentences carrying a denial verb
-    or cue count too."""
+    claim", "it"). With ``attributed_only`` False, denials in the outlet's own voice count too
+    (what analyse_story uses)."""
     sentences = split_sentences(text)
     denials: list[str] = []
-    for att in find_attributions(text):
+    for att in find_attributions(text, outlet="" if attributed_only else "outlet"):
         if att.stance != "denies":
             continue
         content = text[att.content_start : att.content_end]
         if att.anaphoric and att.sentence > 0:
             content = f"{sentences[att.sentence - 1].text} {content}"
         denials.append(content)
-    if not attributed_only:
-        for k, sentence in enumerate(sentences):
-            lowered = {w.lower() for w in words(sentence.text)}
-            if lowered & DENY_VERBS or has_denial_cue(sentence.text):
-                before = sentences[k - 1].text if k > 0 else ""
-                denials.append(f"{before} {sentence.text}")
     return denials
 
 

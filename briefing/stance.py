@@ -15,11 +15,20 @@ def wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-DENY_VERBS = wordset(
-    """deny denies denied denying dispute disputes disputed disputing reject rejects rejected
-    rejecting dismiss dismisses dismissed dismissing refute refutes refuted refuting rebut
-    rebuts rebutted contest contests contested debunk debunks debunked debunking disavow
-    disavowed repudiate repudiated"""
+STRONG_DENY_VERBS = wordset(
+    """deny denies denied denying refute refutes refuted refuting rebut rebuts rebutted debunk
+    debunks debunked debunking disavow disavowed repudiate repudiated"""
+)
+WEAK_DENY_VERBS = wordset(
+    """dispute disputes disputed disputing reject rejects rejected rejecting dismiss dismisses
+    dismissed dismissing contest contests contested"""
+)
+DENY_VERBS = STRONG_DENY_VERBS | WEAK_DENY_VERBS
+_CLAIM_OBJECT = re.compile(
+    r"^(?:\W*[\w’'-]+\W+){0,3}?(?:claims?|reports?|allegations?|assertions?|accusations?|"
+    r"statements?|suggestions?|idea|notion|charges?|rumou?rs?|account|figures?|version|"
+    r"findings?|conclusions?|characteri[sz]ation|assessment|narrative|this|that|it)\b|^that\b",
+    re.IGNORECASE,
 )
 
 _DENIAL_CUES = re.compile(
@@ -28,6 +37,9 @@ _DENIAL_CUES = re.compile(
     r"do(?:es)? not correspond to reality|not correspond to reality|"
     r"no (?:agreement|deal|decision|accord|treaty|contract|order) (?:has|had|was|have) been|"
     r"never happened|did not happen|has not happened|no truth|without foundation|"
+    r"(?:was|were|has|have|had) never (?:been )?(?:said|discussed|made|signed|agreed|"
+    r"planned|proposed|offered|sent|deployed|happened|existed|took place)|"
+    r"never took place|no plans? to|"
     r"no evidence|not the case|categorically|absurd|ridiculous)\b",
     re.IGNORECASE,
 )
@@ -47,6 +59,16 @@ _HEDGES = re.compile(
     r"investigat\w*|feared|fears|likely|allegedly)\b|\?",
     re.IGNORECASE,
 )
+
+
+def is_denial(verb: str, content: str) -> bool:
+    """Does ``verb`` with ``content`` contest a claim? "denied" always does; "rejected",
+    "dismissed", "disputed" only when their object is a claim ("rejected the report", "dismissed
+    the claims as propaganda"), not an offer, a worker or an election result."""
+    lowered = verb.lower()
+    if lowered in STRONG_DENY_VERBS or has_denial_cue(content):
+        return True
+    return lowered in WEAK_DENY_VERBS and bool(_CLAIM_OBJECT.match(content))
 
 
 def has_denial_cue(text: str) -> bool:

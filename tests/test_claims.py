@@ -247,3 +247,45 @@ def test_malformed_and_empty_articles_do_not_crash() -> None:
     assert disputes == ()
     assert all(not f.disagree for f in figures)
     assert isinstance(claims, tuple)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stance"),
+    [
+        ("The union rejected the pay offer on Tuesday.", "asserts"),
+        ("The union rejected the report that talks had collapsed.", "denies"),
+        ("The club dismissed its manager after the defeat.", "asserts"),
+        ("The ministry dismissed the claims as propaganda.", "denies"),
+        ("The ministry denied that troops had crossed the border.", "denies"),
+        ("Officials said no injuries were reported.", "asserts"),
+        ("Officials said the report was false.", "denies"),
+    ],
+)
+def test_stance_of_attributed_statements(sentence: str, stance: str) -> None:
+    found = find_attributions(sentence)
+    assert len(found) == 1
+    assert found[0].stance == stance
+
+
+def test_passive_verbs_name_no_speaker() -> None:
+    assert find_attributions("The suspect was denied bail on Monday.") == []
+    assert find_attributions("He was told to leave the building.") == []
+
+
+def test_outlet_voice_denial_contests_another_partys_claim() -> None:
+    s = story(
+        article(
+            "a",
+            "The Ministry of Culture said the Varn statue had been sold to a private collector.",
+        ),
+        article(
+            "b",
+            "Reports that the Varn statue had been sold to a private collector are false.",
+            source="Harbour Herald",
+        ),
+    )
+    claims, disputes, _ = analyse_story(s)
+    assert len(disputes) == 1
+    counter = claims[disputes[0].counter[0]]
+    assert counter.actor == "Harbour Herald" and counter.stance == "denies"
+    assert counter.text == _article_text(s, "b")
