@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -39,7 +39,7 @@ def _count_matrix(
     vocabulary: dict[str, int] = {}
     rows, cols, values = [], [], []
     for row, terms in enumerate(sentences):
-        counts: dict[str, float] = weights[row] if weights is not None else Counter(terms)
+        counts: Mapping[str, float] = weights[row] if weights is not None else Counter(terms)
         for term, value in counts.items():
             rows.append(row)
             cols.append(vocabulary.setdefault(term, len(vocabulary)))
@@ -48,7 +48,7 @@ def _count_matrix(
     return sparse.csr_matrix((values, (rows, cols)), shape=shape, dtype=float)
 
 
-class FastLexRankSummarizer(LexRankSummarizer):  # type: ignore[misc]
+class FastLexRankSummarizer(LexRankSummarizer):
     @staticmethod
     def _compute_idf(sentences: Sequence[Sequence[str]]) -> dict[str, float]:
         containing = Counter(term for sentence in sentences for term in set(sentence))
@@ -75,7 +75,7 @@ class FastLexRankSummarizer(LexRankSummarizer):  # type: ignore[misc]
         return np.asarray(linked / degrees[:, None])
 
 
-class FastTextRankSummarizer(TextRankSummarizer):  # type: ignore[misc]
+class FastTextRankSummarizer(TextRankSummarizer):
     def _create_matrix(self, document: Any) -> np.ndarray:
         sentences = [self._to_words_set(s) for s in document.sentences]
         count = len(sentences)
@@ -93,7 +93,7 @@ class FastTextRankSummarizer(TextRankSummarizer):  # type: ignore[misc]
         )
 
 
-_SUMMARIZERS: dict[str, Callable[[Stemmer], Any]] = {
+_SUMMARIZERS: dict[str, Callable[[Callable[[str], str]], Any]] = {
     "lexrank": FastLexRankSummarizer,
     "textrank": FastTextRankSummarizer,
     "lsa": LsaSummarizer,
@@ -105,8 +105,9 @@ _SUMMARIZERS: dict[str, Callable[[Stemmer], Any]] = {
 
 
 @lru_cache(maxsize=1)
-def stemmer() -> Stemmer:
-    return Stemmer("english")
+def stemmer() -> Callable[[str], str]:
+    """sumy's English (Snowball) stemmer, memoised: stemming dominated the run time."""
+    return lru_cache(maxsize=1 << 16)(Stemmer("english"))
 
 
 @lru_cache(maxsize=1)

@@ -1,101 +1,90 @@
 """Multi-document extractive summaries: every sentence copied verbatim with its offsets.
 
-sumy rates the story's sentences (algorithm chosen by name), filters drop what reads badly out
-of context, maximal marginal relevance keeps two outlets' versions of one fact from both
-appearing, and the pick is laid out in reading order (oldest article first, source position).
+1. Units: the sentences of every article with their character offsets.
+2. Salience: sumy's rating (algorithm chosen by name, turned into a percentile so every
+   algorithm's scale fits), plus closeness to the story's TF-IDF centroid, plus a lead bonus
+   (news puts the facts first).
+3. Filters drop what reads badly out of context: boilerplate, captions and photo credits,
+   author bios, questions, fragments, unattributed open quotes; a sentence opening with a
+   pronoun or "But"/"However" only follows its own predecessor.
+4. Selection is greedy under the word and sentence budget. A sentence is worth the story's
+   facts it adds: the word pairs (stemmed bigrams) it covers that several independent origins
+   also report and no picked sentence covers yet (the concept coverage of Gillick & Favre,
+   2009), per word, scaled by salience. Candidates too similar to a picked sentence (TF-IDF
+   cosine) are out, so two outlets' versions of one fact never both appear.
+5. Reading order: oldest article first, then position in the article.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .models import Article, Story, SummarySentence
 from .ranking import ALGORITHMS, rate_sentences, stemmer, stop_words
 from .text import Span, split_sentences, words
 
-__all__ = ["ALGORITHMS", "choose_headline", "needs_predecessor", "reads_alone", "summarize_story"]
+__all__ = [
+    "ALGORITHMS",
+    "choose_headline",
+    "needs_predecessor",
+    "reads_alone",
+    "summarize_story",
+]
 
 MIN_WORDS = 6
 MAX_WORDS_PER_SENTENCE = 70
 DUPLICATE_SIMILARITY = 0.6
-MMR_LAMBDA = 0.7
+MIN_SUPPORT = 2
 
 _BOILERPLATE = re.compile(
     r"click here|sign up|subscribe|newsletter|read more|follow us|cookies?\b|all rights reserved"
     r"|copyright|©|advertisement|share this|e-?mail this|javascript|your browser"
     r"|terms of (?:service|use)|privacy policy|log ?in\b|\bmin read\b|be the first to comment"
     r"|download (?:the|our) app|contributed to this report|this story has been updated"
-    r"|^(?:related|watch|listen|read|more|see also|photo|image|video)\s*:",
+    r"|https?://|www\.|\S@\S+\.[a-z]{2,}|(?:^|\s)[@#]\w{2,}"
+    r"|^(?:related|watch|listen|read|more|see also|photo|image|video|credit|source)\s*:"
+    r"|^[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3} (?:is|was) an? (?:[\w-]+ ){0,4}"
+    r"(?:editor|reporter|correspondent|writer|journalist|columnist|contributor|producer)\b",
     re.IGNORECASE,
 )
 _CAPTION = re.compile(
-    r"\((?:photo|image|picture)\b|getty images|/afp\b|\bap photo\b|reuters/|photograph:"
-    r"|image caption|image copyright|\bpictured\b|file photo|\(credit",
+    r"\((?:photo|image|picture|credit)\b|getty images|/afp\b|\bap photo\b|reuters/|photograph:"
+    r"|image caption|image copyright|\bpictured\b|file photo|photo credit|/ ?shutterstock",
     re.IGNORECASE,
 )
 _DANGLING = frozenset(
+    """he she it they this these those that his her its their him them such but however also
+    and or yet so still instead moreover furthermore additionally nevertheless nonetheless
+    besides otherwise thus therefore meanwhile""".split()  # noqa: SIM905
+)
+_TIME_NOUNS = frozenset(
     [
-        "he",
-        "she",
-        "it",
-        "they",
-        "this",
-        "these",
-        "those",
-        "that",
-        "his",
-        "her",
-        "its",
-        "their",
-        "him",
-        "them",
-        "there",
-        "such",
-        "but",
-        "however",
-        "also",
-        "and",
-        "or",
-        "yet",
-        "so",
-        "still",
-        "instead",
-        "moreover",
-        "furthermore",
-        "additionally",
-        "nevertheless",
-        "nonetheless",
-        "besides",
-        "otherwise",
-        "thus",
-        "therefore",
-        "then",
-        "meanwhile",
+        "year",
+        "week",
+        "month",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "weekend",
+        "season",
+        "summer",
+        "winter",
+        "spring",
+        "autumn",
+        "fall",
+        "time",
     ]
 )
 _QUOTES = '"“”'
 _TERMINAL = re.compile(r"[.!…][\"'”’)\]]*$")
-
-
-@dataclass(frozen=True)
-class _Unit:
-    """A sentence of one article and where it sits."""
-
-    span: Span
-    article: Article
-    article_index: int
-    position: int
-    word_count: int
-
-
-def _opener(text: str) -> str:
-    first = words(text[:40])
-    return first[0].lower() if first else ""
 
 
 def reads_alone(text: str) -> bool:
@@ -110,45 +99,130 @@ def reads_alone(text: str) -> bool:
         return False
     if _BOILERPLATE.search(stripped) or _CAPTION.search(stripped):
         return False
-    if sum(stripped.count(q) for q in '"') % 2 or stripped.count("“") != stripped.count("”"):
+    if stripped.count('"') % 2 or stripped.count("“") != stripped.count("”"):
         return False
     return not stripped.rstrip(_QUOTES + "'’)").endswith("?")
 
 
 def needs_predecessor(text: str) -> bool:
     """True when the sentence opens with a pronoun or connective pointing at what came before."""
-    return _opener(text) in _DANGLING
+    first = [w.lower() for w in words(text[:60])[:2]]
+    if not first or first[0] not in _DANGLING:
+        return False
+    return not (first[0] in {"this", "that"} and len(first) > 1 and first[1] in _TIME_NOUNS)
 
 
-def _units(story: Story) -> list[list[_Unit]]:
-    per_article = []
+@dataclass(frozen=True)
+class _Unit:
+    """A sentence of one article and where it sits."""
+
+    span: Span
+    article: Article
+    article_index: int
+    position: int
+    word_count: int
+    usable: bool
+
+
+def _line_around(text: str, span: Span) -> str:
+    start = text.rfind("\n", 0, span.start) + 1
+    end = text.find("\n", span.end)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def _units(story: Story) -> list[_Unit]:
+    units = []
     for index, article in enumerate(story.articles):
-        spans = split_sentences(article.text or "")
-        per_article.append(
-            [_Unit(s, article, index, pos, len(words(s.text))) for pos, s in enumerate(spans)]
-        )
-    return per_article
+        text = article.text or ""
+        for position, span in enumerate(split_sentences(text)):
+            usable = reads_alone(span.text) and not _CAPTION.search(_line_around(text, span))
+            units.append(_Unit(span, article, index, position, len(words(span.text)), usable))
+    return units
+
+
+def _stems(text: str) -> tuple[list[str], list[str]]:
+    tokens = [w.lower() for w in words(text)]
+    stem = stemmer()
+    return tokens, [stem(t) for t in tokens]
 
 
 def _content_stems(text: str) -> list[str]:
     stop = stop_words()
-    stem = stemmer()
-    return [stem(w) for w in (w.lower() for w in words(text)) if w not in stop]
+    tokens, stems = _stems(text)
+    return [s for t, s in zip(tokens, stems, strict=True) if t not in stop]
 
 
-def _similarity_matrix(texts: Sequence[str]) -> np.ndarray:
+def _bigrams(text: str) -> set[tuple[str, str]]:
+    """Stemmed word pairs, leaving out pairs of two stop words."""
+    stop = stop_words()
+    tokens, stems = _stems(text)
+    return {
+        (stems[k], stems[k + 1])
+        for k in range(len(tokens) - 1)
+        if not (tokens[k] in stop and tokens[k + 1] in stop)
+    }
+
+
+def _tfidf(texts: Sequence[str]) -> sparse.csr_matrix:
     vectorizer = TfidfVectorizer(
-        tokenizer=_content_stems,
-        lowercase=False,
-        token_pattern=None,
-        sublinear_tf=True,
+        tokenizer=_content_stems, lowercase=False, token_pattern=None, sublinear_tf=True
     )
     try:
-        matrix = vectorizer.fit_transform(texts)
-    except ValueError:
-        return np.zeros((len(texts), len(texts)))
-    sims = (matrix @ matrix.T).toarray()
-    return np.asarray(sims)
+        return sparse.csr_matrix(vectorizer.fit_transform(texts))
+    except ValueError:  # nothing but stop words
+        return sparse.csr_matrix((len(texts), 1))
+
+
+def _percentile(values: Sequence[float]) -> np.ndarray:
+    if len(values) < 2:
+        return np.ones(len(values))
+    ranks = np.argsort(np.argsort(np.asarray(values), kind="stable"), kind="stable")
+    return np.asarray(ranks / (len(values) - 1), dtype=float)
+
+
+def _salience(
+    units: Sequence[_Unit], ratings: Sequence[float], tfidf: sparse.csr_matrix
+) -> np.ndarray:
+    centroid = np.asarray(tfidf.mean(axis=0)).ravel()
+    length = float(np.linalg.norm(centroid)) or 1.0
+    closeness = np.asarray(tfidf @ centroid).ravel() / length
+    top = float(closeness.max()) if len(closeness) else 0.0
+    if top > 0:
+        closeness = closeness / top
+    lead = 1.0 / np.sqrt(1.0 + np.array([u.position for u in units], dtype=float))
+    return _percentile(ratings) + closeness + lead
+
+
+def _concepts(story: Story, units: Sequence[_Unit]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Each unit's bigrams as a 0/1 matrix, and each bigram's support.
+
+    Support counts the independent origins (wire copies share one) that report the bigram; a
+    story with one origin counts sentences instead. Bigrams with support below MIN_SUPPORT
+    weigh nothing.
+    """
+    grams = [_bigrams(u.span.text) for u in units]
+    origin_of = {a.id: story.origins.get(a.id, a.id) for a in story.articles}
+    origins = {origin_of[u.article.id] for u in units}
+    support: Counter[tuple[str, str]] = Counter()
+    if len(origins) > 1:
+        per_origin: dict[str, set[tuple[str, str]]] = {}
+        for unit, unit_grams in zip(units, grams, strict=True):
+            per_origin.setdefault(origin_of[unit.article.id], set()).update(unit_grams)
+        for origin_grams in per_origin.values():
+            support.update(origin_grams)
+    else:
+        for unit_grams in grams:
+            support.update(unit_grams)
+    vocabulary = {g: k for k, g in enumerate(support)}
+    rows = [i for i, unit_grams in enumerate(grams) for _ in unit_grams]
+    cols = [vocabulary[g] for unit_grams in grams for g in unit_grams]
+    matrix = sparse.csr_matrix(
+        (np.ones(len(rows)), (rows, cols)), shape=(len(units), max(len(vocabulary), 1))
+    )
+    weights = np.zeros(max(len(vocabulary), 1))
+    for gram, k in vocabulary.items():
+        weights[k] = support[gram] if support[gram] >= MIN_SUPPORT else 0.0
+    return matrix, weights
 
 
 def summarize_story(
@@ -159,23 +233,21 @@ def summarize_story(
     max_sentences: int = 5,
 ) -> tuple[SummarySentence, ...]:
     """Pick sentences from the story's articles: verbatim, non-redundant, in reading order."""
-    per_article = _units(story)
-    units = [u for group in per_article for u in group]
+    units = _units(story)
     if not units:
         return ()
+    paragraphs: dict[int, list[str]] = {}
+    for unit in units:
+        paragraphs.setdefault(unit.article_index, []).append(unit.span.text)
     ratings = rate_sentences(
-        [[u.span.text for u in group] for group in per_article],
-        algorithm,
-        [a.title for a in story.articles],
+        list(paragraphs.values()), algorithm, [a.title for a in story.articles]
     )
-    top = max(ratings) or 1.0
-    scores = [max(r, 0.0) / top for r in ratings]
-    candidates = [i for i, u in enumerate(units) if reads_alone(u.span.text)]
-    if not candidates:
+    if not any(u.usable for u in units):
         return ()
-    sims = _similarity_matrix([units[i].span.text for i in candidates])
-    local = {unit_index: k for k, unit_index in enumerate(candidates)}
-    chosen = _select(units, candidates, scores, sims, local, max_words, max_sentences)
+    tfidf = _tfidf([u.span.text for u in units])
+    salience = _salience(units, ratings, tfidf)
+    concepts, weights = _concepts(story, units)
+    chosen = _select(units, salience, tfidf, concepts, weights, max_words, max_sentences)
     chosen.sort(
         key=lambda i: (units[i].article.published, units[i].article_index, units[i].span.start)
     )
@@ -192,45 +264,55 @@ def summarize_story(
 
 def _select(
     units: Sequence[_Unit],
-    candidates: Sequence[int],
-    scores: Sequence[float],
-    sims: np.ndarray,
-    local: dict[int, int],
+    salience: np.ndarray,
+    tfidf: sparse.csr_matrix,
+    concepts: sparse.csr_matrix,
+    weights: np.ndarray,
     max_words: int,
     max_sentences: int,
 ) -> list[int]:
-    """Greedy maximal marginal relevance under the word and sentence budget."""
+    """Greedy budgeted concept coverage; near-duplicates of a pick are out."""
+    count = len(units)
+    lengths = np.array([max(u.word_count, 1) for u in units], dtype=float)
+    open_ = np.array([u.usable for u in units])
+    index_of = {(u.article_index, u.position): i for i, u in enumerate(units)}
+    predecessor = np.array(
+        [
+            index_of.get((u.article_index, u.position - 1), -1)
+            if needs_predecessor(u.span.text)
+            else count
+            for u in units
+        ]
+    )
+    picked = np.zeros(count + 1, dtype=bool)
+    picked[count] = True  # "no predecessor needed" points here
+    uncovered = weights.copy()
+    redundancy = np.zeros(count)
     chosen: list[int] = []
-    chosen_keys: set[tuple[int, int]] = set()
-    used_words = 0
-    remaining = set(candidates)
-    while remaining and len(chosen) < max_sentences:
-        best, best_value = -1, -np.inf
-        for i in remaining:
-            unit = units[i]
-            if used_words + unit.word_count > max_words:
-                continue
-            if needs_predecessor(unit.span.text) and (
-                (unit.article_index, unit.position - 1) not in chosen_keys
-            ):
-                continue
-            k = local[i]
-            redundancy = max((sims[k, local[j]] for j in chosen), default=0.0)
-            if redundancy >= DUPLICATE_SIMILARITY:
-                continue
-            value = MMR_LAMBDA * scores[i] - (1 - MMR_LAMBDA) * redundancy
-            if value > best_value or (value == best_value and i < best):
-                best, best_value = i, value
-        if best < 0:
+    used = 0.0
+    while len(chosen) < max_sentences:
+        gain = np.asarray(concepts @ uncovered).ravel()
+        value = gain / lengths * (1.0 + salience) + 1e-6 * salience
+        eligible = (
+            open_
+            & (used + lengths <= max_words)
+            & (redundancy < DUPLICATE_SIMILARITY)
+            & np.where(predecessor >= 0, picked[np.maximum(predecessor, 0)], False)
+        )
+        if not eligible.any():
             break
+        best = int(np.argmax(np.where(eligible, value, -np.inf)))
         chosen.append(best)
-        chosen_keys.add((units[best].article_index, units[best].position))
-        used_words += units[best].word_count
-        remaining.discard(best)
+        picked[best] = True
+        open_[best] = False
+        used += lengths[best]
+        uncovered[concepts[best].indices] = 0.0
+        redundancy = np.maximum(redundancy, np.asarray(tfidf @ tfidf[best].T.toarray()).ravel())
     return chosen
 
 
 _TITLE_SUFFIX = re.compile(r"\s+[-–—|:]\s+[^-–—|:]{2,40}$")
+MAX_TITLE_WORDS = 25
 
 
 def _clean_title(title: str, source: str) -> str:
@@ -245,22 +327,22 @@ def _clean_title(title: str, source: str) -> str:
 
 def choose_headline(story: Story) -> str:
     """The member title closest to what the whole story says (outlet suffixes trimmed)."""
-    titles = [_clean_title(a.title, a.source) for a in story.articles]
-    usable = [(i, t) for i, t in enumerate(titles) if len(words(t)) >= 3]
+    titles = [_clean_title(a.title or "", a.source) for a in story.articles]
+    usable = [t for t in titles if 3 <= len(words(t)) <= MAX_TITLE_WORDS]
     if not usable:
-        usable = [(i, t) for i, t in enumerate(titles) if t]
+        usable = [t for t in titles if 0 < len(words(t)) <= MAX_TITLE_WORDS]
     if not usable:
         for article in story.articles:
             for span in split_sentences(article.text or ""):
-                return span.text
-        return ""
+                if reads_alone(span.text):
+                    return span.text
+        return titles[0] if titles else ""
     if len(usable) == 1:
-        return usable[0][1]
-    texts = [t for _, t in usable]
-    sims = _similarity_matrix(texts)
-    centrality = sims.sum(axis=1)
+        return usable[0]
+    matrix = _tfidf(usable)
+    centrality = np.asarray((matrix @ matrix.T).sum(axis=1)).ravel()
     best = max(
         range(len(usable)),
-        key=lambda k: (round(float(centrality[k]), 9), -abs(len(words(texts[k])) - 11), -k),
+        key=lambda k: (round(float(centrality[k]), 9), -abs(len(words(usable[k])) - 11), -k),
     )
-    return texts[best]
+    return usable[best]
