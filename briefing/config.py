@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -51,6 +54,20 @@ class ScheduleConfig(_Strict):
         return int(self.time[3:])
 
 
+def _mail_address(value: str) -> str:
+    """``a@b.example`` or ``Name <a@b.example>``, ASCII, one line (it becomes a mail header)."""
+    if re.search(r"[\x00-\x1f\x7f]", value):
+        raise ValueError(f"{value!r} contains a line break or control character")
+    name, addr = parseaddr(value)
+    try:
+        Address(display_name=name, addr_spec=addr)
+    except (ValueError, IndexError, HeaderParseError) as err:
+        raise ValueError(f"{value!r} is not an email address ({err})") from None
+    if not addr.isascii() or addr.count("@") != 1 or not all(addr.split("@")):
+        raise ValueError(f"{value!r} is not an ASCII email address like name@example.org")
+    return value
+
+
 class EmailConfig(_Strict):
     smtp_host: str = "localhost"
     smtp_port: int = Field(default=587, ge=1, le=65535)
@@ -65,6 +82,16 @@ class EmailConfig(_Strict):
     max_attempts: int = Field(default=5, ge=1)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("from_")
+    @classmethod
+    def _from(cls, value: str) -> str:
+        return _mail_address(value)
+
+    @field_validator("to")
+    @classmethod
+    def _to(cls, value: list[str]) -> list[str]:
+        return [_mail_address(v) for v in value]
 
     @field_validator("unsubscribe")
     @classmethod

@@ -181,10 +181,14 @@ def run_daemon(config: Config, *, daemon: Daemon | None = None) -> None:
     scheduler = build_scheduler(daemon)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
+        if daemon.stopping.is_set():
+            return
         log.info("signal %d: finishing the job in hand, then exiting", signum)
         daemon.stopping.set()
-        if scheduler.state != STATE_STOPPED:
-            threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}).start()
+        if scheduler.state == STATE_STOPPED:
+            raise SystemExit(0)  # signalled before the scheduler started: nothing in hand
+        # shutdown(wait=True) joins the running job; off the signal handler so it can block
+        threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}).start()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:

@@ -161,7 +161,11 @@ class SmtpClient:
             outcomes: dict[str, Outcome] = {}
             accepted: list[str] = []
             for rcpt in recipients:
-                code, reply = smtp.rcpt(rcpt)
+                try:
+                    code, reply = smtp.rcpt(rcpt)
+                except UnicodeError as err:
+                    outcomes[rcpt] = Outcome(rcpt, "failed", None, f"address not ASCII: {err}")
+                    continue
                 if code in (250, 251):
                     accepted.append(rcpt)
                 else:
@@ -188,6 +192,12 @@ class SmtpClient:
                 r: Outcome(r, "deferred", None, f"connection lost: {err or type(err).__name__}")
                 for r in recipients
             }
+        except (smtplib.SMTPException, UnicodeError) as err:
+            # e.g. a non-ASCII address and no SMTPUTF8 on either side: retrying won't help
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                smtp.rset()
+            detail = f"refused by the client: {err}"
+            return {r: Outcome(r, "failed", None, detail) for r in recipients}
 
     def send_with_retry(
         self,

@@ -6,7 +6,9 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
+from pydantic import ValidationError
 
+from briefing.config import EmailConfig
 from briefing.errors import DeliveryError
 from briefing.mail import (
     MailContent,
@@ -179,3 +181,13 @@ def test_text_that_imitates_the_boundary_cannot_split_the_message() -> None:
     assert plain.get_content().replace("\r\n", "\n") == trap
     assert html.get_content().replace("\r\n", "\n") == trap
     assert pdf.get_content_type() == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    "address", ["reader@example.net\r\nBcc: victim@example.com", "rené@example.net", "nobody"]
+)
+def test_config_refuses_addresses_that_cannot_be_mail_headers(address: str) -> None:
+    with pytest.raises(ValidationError):
+        EmailConfig.model_validate({"to": [address]})
+    with pytest.raises(ValidationError):
+        EmailConfig.model_validate({"from": address})

@@ -230,3 +230,23 @@ def test_nothing_listening_is_deferred_not_a_crash() -> None:
     assert outcomes["r@example.net"].state == "deferred"
     assert "cannot connect" in outcomes["r@example.net"].detail
     assert waits == [0.01]
+
+
+def test_an_address_the_client_cannot_encode_fails_alone() -> None:
+    to = ["rené@example.net", "ok@example.net"]
+    with smtp_server() as (handler, port):
+        outcomes = send_message(_email(port), _raw(["ok@example.net"]), SENDER, to, delays=NO_WAIT)
+    assert outcomes["rené@example.net"].state == "failed"
+    assert "not ASCII" in outcomes["rené@example.net"].detail
+    assert outcomes["ok@example.net"].state == "sent"
+    assert [r.rcpt_tos for r in handler.received] == [["ok@example.net"]]
+
+
+def test_a_sender_the_client_cannot_encode_fails_every_recipient() -> None:
+    with smtp_server() as (handler, port):
+        outcomes = send_message(
+            _email(port), _raw(["ok@example.net"]), "désk@example.org", ["ok@example.net"],
+            delays=NO_WAIT,
+        )
+    assert outcomes["ok@example.net"].state == "failed"
+    assert handler.received == []
