@@ -3,8 +3,8 @@
 Usage: .venv/bin/python bench/clusters.py [--shared PATH] [--articles N]
 
 (a) Multi-News mixture: every document of every row of the 250-row sample, shuffled together;
-    a row is one gold story. The documents carry no titles or dates: the first line is the
-    title when it is short, and all share one publication time.
+    a row is one gold story. The documents carry no titles or dates, so they get none (empty
+    title) and all share one publication time: only the text can separate them.
 (b) WikiRef220: gold label = topic (file name prefix). Topics are coarser than events, so this
     is reported for reference and not tuned to.
 (c) Cost: dedup + clustering of N (default 10,000) articles synthesised from the Multi-News
@@ -20,6 +20,7 @@ import argparse
 import ast
 import csv
 import json
+import os
 import random
 import resource
 import subprocess
@@ -39,7 +40,6 @@ from briefing.text import split_sentences
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 NOW = datetime(2024, 1, 2, 6, 0, tzinfo=UTC)
 PUBLISHED = datetime(2024, 1, 1, 12, 0, tzinfo=UTC)
-TITLE_MAX_WORDS = 25
 
 
 def bcubed(gold: dict[str, str], predicted: dict[str, str]) -> tuple[float, float, float]:
@@ -63,12 +63,14 @@ def bcubed(gold: dict[str, str], predicted: dict[str, str]) -> tuple[float, floa
     return precision, recall, f1
 
 
-def _article(key: str, text: str, published: datetime, source: str) -> Article | None:
+def _article(
+    key: str, text: str, published: datetime, source: str, *, titled: bool
+) -> Article | None:
     text = text.strip()
     if not text:
         return None
     first, _, rest = text.partition("\n")
-    title = first.strip() if len(first.split()) <= TITLE_MAX_WORDS and rest.strip() else ""
+    title = first.strip() if titled and rest.strip() else ""
     body = rest.strip() if title else text
     return Article(
         id=key, source=source, url=f"https://{source}.example/{key}", title=title, text=body,
@@ -88,7 +90,7 @@ def multinews_articles(shared: Path) -> tuple[list[Article], dict[str, str]]:
     for row, documents in enumerate(multinews_documents(shared)):
         for number, text in enumerate(documents):
             key = f"mn{row:03d}-{number}"
-            article = _article(key, text, PUBLISHED, f"outlet{number}")
+            article = _article(key, text, PUBLISHED, f"outlet{number}", titled=False)
             if article is not None:
                 articles.append(article)
                 gold[key] = f"row{row}"
@@ -102,7 +104,9 @@ def wikiref_articles(shared: Path) -> tuple[list[Article], dict[str, str]]:
     for path in sorted((folder / "wikiref" / "WikiRef220").glob("*.txt")):
         topic = path.name.split(" (")[0].rsplit(".", 2)[0]
         text = path.read_bytes().decode("cp1252", errors="replace")
-        article = _article(path.stem, text, PUBLISHED, f"site{len(articles) % 17}")
+        article = _article(
+            path.stem, text, PUBLISHED, f"site{len(articles) % 17}", titled=True
+        )
         if article is not None:
             articles.append(article)
             gold[path.stem] = topic
@@ -119,7 +123,9 @@ def synthetic_articles(shared: Path, count: int) -> list[Article]:
         pick = sentences[index % len(sentences)]
         kept = [s for s in pick if rng.random() < rng.uniform(0.6, 0.9)] or pick[:1]
         published = PUBLISHED - timedelta(minutes=rng.randrange(24 * 60))
-        article = _article(f"syn{index:05d}", "\n".join(kept), published, f"outlet{index % 97}")
+        article = _article(
+            f"syn{index:05d}", "\n".join(kept), published, f"outlet{index % 97}", titled=False
+        )
         if article is not None:
             articles.append(article)
     return articles
@@ -148,12 +154,13 @@ def quality(name: str, articles: list[Article], gold: dict[str, str]) -> dict[st
 
 def cost_child(count: int, shared: Path) -> None:
     articles = synthetic_articles(shared, count)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     _, origins, stories = run(articles)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"articles": len(articles), "seconds": seconds, "peak_mb": peak_mb,
-                      "stories": stories, "origins": len(set(origins.values()))}))
+    print(json.dumps({"articles": len(articles), "seconds": seconds, "cpu_seconds": cpu,
+                      "peak_mb": peak_mb, "stories": stories,
+                      "origins": len(set(origins.values()))}))
 
 
 def main() -> int:
@@ -180,9 +187,11 @@ def main() -> int:
         check=True, capture_output=True, text=True,
     )
     cost = json.loads(child.stdout.strip().splitlines()[-1])
+    load = os.getloadavg()[0]
     print(f"cost: {cost['articles']} synthetic articles -> {cost['stories']} stories, "
-          f"{cost['origins']} origins in {cost['seconds']:.2f} s, "
-          f"peak RSS {cost['peak_mb']:.0f} MB (whole process)")
+          f"{cost['origins']} origins in {cost['seconds']:.2f} s wall, "
+          f"{cost['cpu_seconds']:.2f} s CPU, peak RSS {cost['peak_mb']:.0f} MB (whole process); "
+          f"{os.cpu_count()} CPUs, load average {load:.1f} at the end")
     print(json.dumps({
         "multinews_bcubed_precision": round(multinews["precision"], 4),
         "multinews_bcubed_recall": round(multinews["recall"], 4),
@@ -192,6 +201,8 @@ def main() -> int:
         "wikiref_bcubed_f1": round(wikiref["f1"], 4),
         "articles_10k": cost["articles"],
         "seconds_10k": round(cost["seconds"], 2),
+        "cpu_seconds_10k": round(cost["cpu_seconds"], 2),
+        "load_average": round(load, 1),
         "peak_mb_10k": round(cost["peak_mb"], 1),
     }))
     return 0

@@ -14,7 +14,7 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -32,12 +32,14 @@ from sklearn.preprocessing import normalize
 from .config import ClusterConfig
 from .models import Article, Story, WhyGrouped
 
-LEAD_WORDS = 250
+LEAD_WORDS = 200
 TITLE_REPEAT = 2
 NAME_WEIGHT = 0.8
 WHY_TERMS = 8
 IDF_FULL_DOCS = 50
-NAME_SCAN_CHARS = 4000
+NAME_SCAN_CHARS = 2500
+MAX_BLOCK = 1000
+BLOCK_STEP = 0.05
 # A feature found in more articles than this says little about which event an article covers;
 # leaving it out of candidate generation is what keeps the pair count linear.
 CANDIDATE_MAX_DF = 60
@@ -48,7 +50,6 @@ _CONNECTOR = r"(?:of|de|al|bin|van|von|la|le)[ \t]+"
 _NAME = re.compile(rf"\b{_NAME_TOKEN}(?:[ \t]+(?:{_CONNECTOR})?{_NAME_TOKEN})*")
 _POSSESSIVE = re.compile(r"['’]s$")
 MAX_NAME_TOKENS = 3
-_LEAD_SPLIT = re.compile(r"\S+")
 _SENTENCE_OPENERS = frozenset('.!?:;"“‘(\n|—-')
 _STOP = frozenset(w.capitalize() for w in ENGLISH_STOP_WORDS) | frozenset(
     {"Mr", "Mrs", "Ms", "Dr", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
@@ -88,52 +89,69 @@ def _chronological(article: Article) -> tuple[datetime, str]:
 
 
 def _lead(text: str) -> str:
-    pieces = _LEAD_SPLIT.findall(text[: LEAD_WORDS * 12])
-    return " ".join(pieces[:LEAD_WORDS])
+    return " ".join(text[: LEAD_WORDS * 12].split(None, LEAD_WORDS)[:LEAD_WORDS])
 
 
-def names_in(text: str) -> list[str]:
-    """Capitalised spans of ``text`` (possessives split off, function words trimmed).
-
-    A lone capitalised word that opens a sentence or a quote ("Despite", "Keeping") is left
-    out: only its use mid-sentence shows that it is a name.
-    """
-    found: list[str] = []
+def _name_spans(text: str) -> Iterator[tuple[str, int]]:
+    """Capitalised spans of ``text`` with their offsets (possessives split off, function
+    words trimmed). A lone capitalised word that opens a sentence or a quote ("Despite",
+    "Keeping") is left out: only its use mid-sentence shows that it is a name."""
     for match in _NAME.finditer(text):
-        before = text[max(0, match.start() - 3) : match.start()].rstrip(" \t")
+        start = match.start()
+        before = text[max(0, start - 3) : start].rstrip(" \t")
         opens = not before or before[-1] in _SENTENCE_OPENERS
+        raw = match.group(0)
+        if " " not in raw and "\t" not in raw:
+            token = _POSSESSIVE.sub("", raw.strip(".’'"))
+            if not opens and len(token) > 1 and token not in _STOP:
+                yield _undateline(token), start
+            continue
         span: list[str] = []
-        for raw in match.group(0).split():
-            token = raw.strip(".’'")
-            if token.isupper() and len(token) > 4:  # a DATELINE word
-                token = token.capitalize()
+        for piece in raw.split():
+            token = _undateline(piece.strip(".’'"))
             bare = _POSSESSIVE.sub("", token)
             span.append(bare)
             if bare != token:
-                _add_name(span, found, opens)
+                yield from _trimmed(span, start, opens)
                 span, opens = [], False
-        _add_name(span, found, opens)
-    return found
+        yield from _trimmed(span, start, opens)
 
 
-def _add_name(tokens: list[str], found: list[str], opens_sentence: bool) -> None:
+def _undateline(token: str) -> str:
+    return token.capitalize() if token.isupper() and len(token) > 4 else token
+
+
+def _trimmed(tokens: list[str], start: int, opens_sentence: bool) -> Iterator[tuple[str, int]]:
     while tokens and (tokens[0] in _STOP or tokens[0].islower()):
         tokens = tokens[1:]
     while tokens and (tokens[-1] in _STOP or tokens[-1].islower()):
         tokens = tokens[:-1]
     if len(tokens) > MAX_NAME_TOKENS:
         # A long capitalised run is a title-case headline or a list, not one name.
-        found.extend(t for t in tokens if t not in _STOP and len(t) > 1 and not t.islower())
+        for token in tokens:
+            if token not in _STOP and len(token) > 1 and not token.islower():
+                yield token, start
     elif len(tokens) > 1 or (tokens and len(tokens[0]) > 1 and not opens_sentence):
-        found.append(" ".join(tokens))
+        yield " ".join(tokens), start
+
+
+def names_in(text: str) -> list[str]:
+    """The capitalised spans of ``text`` that look like names, in order."""
+    return [name for name, _ in _name_spans(text)]
 
 
 def article_names(article: Article) -> list[str]:
     """The names that matter: those in the title and lead, and any the body repeats early on."""
-    scan = article.text[:NAME_SCAN_CHARS]
-    head = names_in(f"{article.title}\n{_lead(article.text)}")
-    counts = Counter(names_in(scan))
-    return sorted(set(head) | {name for name, n in counts.items() if n >= 2})
+    lead = _lead(article.text)
+    head = len(article.title) + 1 + len(lead)
+    scan = f"{article.title}\n{article.text[: max(NAME_SCAN_CHARS, len(lead) + 200)]}"
+    counts: Counter[str] = Counter()
+    leading: set[str] = set()
+    for name, start in _name_spans(scan):
+        counts[name] += 1
+        if start < head:
+            leading.add(name)
+    return sorted(leading | {name for name, n in counts.items() if n >= 2})
 
 
 def _name_tokens(names: list[str]) -> list[str]:
@@ -190,6 +208,33 @@ def _required(gap_hours: np.ndarray, settings: ClusterConfig) -> np.ndarray:
     extra_days = np.maximum(gap_hours - settings.grace_hours, 0.0) / 24.0
     need = settings.similarity + settings.penalty_per_day * extra_days
     return np.where(gap_hours > settings.max_gap_days * 24.0, np.inf, need)
+
+
+def _components(
+    members: np.ndarray, rows: np.ndarray, cols: np.ndarray, n: int
+) -> list[np.ndarray]:
+    graph = sp.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    labels = labels[members]
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    return [np.sort(members[part]) for part in np.split(order, bounds)]
+
+
+def _blocks(
+    members: np.ndarray, rows: np.ndarray, cols: np.ndarray, margin: np.ndarray, floor: float
+) -> Iterator[np.ndarray]:
+    """Connected groups of linked articles, none larger than ``MAX_BLOCK``: an oversized group
+    is cut again using only its stronger links, so the dense refinement stays small."""
+    n = int(members.max()) + 1 if len(members) else 0
+    inside = np.zeros(n, dtype=bool)
+    inside[members] = True
+    keep = inside[rows] & inside[cols] & (margin >= floor)
+    for block in _components(members, rows[keep], cols[keep], n):
+        if len(block) <= MAX_BLOCK:
+            yield block
+        else:
+            yield from _blocks(block, rows[keep], cols[keep], margin[keep], floor + BLOCK_STEP)
 
 
 def _refine(
@@ -306,15 +351,12 @@ def cluster_stories(
     hours = np.array([(_when(a) - now).total_seconds() / 3600.0 for a in fresh])
 
     rows, cols, sims = _candidate_pairs(matrix)
-    ok = sims >= _required(np.abs(hours[rows] - hours[cols]), settings)
-    graph = sp.coo_matrix((np.ones(int(ok.sum())), (rows[ok], cols[ok])), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-
+    margin = sims - _required(np.abs(hours[rows] - hours[cols]), settings)
+    linked = margin >= 0
+    rows, cols, margin = rows[linked], cols[linked], margin[linked]
     groups: list[np.ndarray] = []
-    order = np.argsort(labels, kind="stable")
-    bounds = np.flatnonzero(np.diff(labels[order])) + 1
-    for members in np.split(order, bounds):
-        groups.extend(_refine(np.sort(members), matrix, hours, settings))
+    for block in _blocks(np.arange(n), rows, cols, margin, 0.0):
+        groups.extend(_refine(block, matrix, hours, settings))
 
     stories = []
     centroid_rows = []

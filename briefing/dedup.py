@@ -35,7 +35,7 @@ _MASK32 = np.uint64(0xFFFFFFFF)
 SHINGLE_WORDS = 5
 # Copies of one wire text share their opening; comparing the first few hundred words is enough
 # and keeps the cost flat for very long pages.
-SHINGLE_SCAN_WORDS = 600
+SHINGLE_SCAN_WORDS = 400
 NUM_PERM = 128
 NEAR_DUPLICATE_JACCARD = 0.6
 MIN_SHINGLES = 8
@@ -83,13 +83,6 @@ def content_hash(text: str, tokens: list[str] | None = None) -> str | None:
     return hashlib.sha1(" ".join(tokens).encode("utf-8")).hexdigest()
 
 
-def _word_hash(word: str, cache: dict[str, int]) -> int:
-    value = cache.get(word)
-    if value is None:
-        value = cache[word] = zlib.crc32(word.encode("utf-8"))
-    return value
-
-
 def shingle_hashes(
     tokens: Sequence[str], size: int = SHINGLE_WORDS, cache: dict[str, int] | None = None
 ) -> np.ndarray:
@@ -103,7 +96,9 @@ def shingle_hashes(
     tokens = tokens[:SHINGLE_SCAN_WORDS]
     if len(tokens) < size:
         return np.zeros(0, dtype=np.uint64)
-    words = np.fromiter((_word_hash(t, cache) for t in tokens), dtype=np.uint64, count=len(tokens))
+    for word in set(tokens).difference(cache):
+        cache[word] = zlib.crc32(word.encode("utf-8"))
+    words = np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
     windows = len(tokens) - size + 1
     combined = np.zeros(windows, dtype=np.uint64)
     for offset in range(size):
@@ -122,7 +117,7 @@ def minhashes(bodies: Sequence[Sequence[str]]) -> list[MinHash | None]:
             result.append(None)
             continue
         signature = template.copy()
-        signature.update_batch(values)
+        signature.update_batch(values.tolist())
         result.append(signature)
     return result
 
