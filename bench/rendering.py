@@ -4,8 +4,9 @@ and a figure set, i.e. heavier than a typical day) and for the bundled samples.
 
 Usage: .venv/bin/python bench/rendering.py [--repeat N]
 
-Times are medians of N runs (wall clock, this machine). The PDF time includes starting the
-WeasyPrint child process; ``pdf worker start`` is that fixed part alone (a one-line page).
+Times are medians of N runs (wall clock, this machine); ``pdf_cpu_s`` is the mean CPU time of
+the WeasyPrint child process, which stays meaningful when the machine is busy. The PDF time
+includes starting that process; ``pdf worker start`` is that fixed part alone (a one-line page).
 The last line printed is one JSON object with every figure.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -60,7 +62,11 @@ def pages(pdf: bytes) -> int:
 def measure(name: str, briefing: Briefing, repeat: int) -> dict[str, Any]:
     html_s, html = timed(lambda: render.render_html(briefing), repeat)
     text_s, text = timed(lambda: render.render_text(briefing), repeat)
-    pdf_s, pdf = timed(lambda: render.render_pdf(briefing), max(1, repeat // 2))
+    pdf_runs = max(1, repeat // 2)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    pdf_s, pdf = timed(lambda: render.render_pdf(briefing), pdf_runs)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    pdf_cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) / pdf_runs
     shown = html.count("<h2")
     return {
         "case": name,
@@ -73,6 +79,7 @@ def measure(name: str, briefing: Briefing, repeat: int) -> dict[str, Any]:
         "pdf_kb": round(len(pdf) / 1024, 1),
         "pdf_pages": pages(pdf),
         "pdf_s": round(pdf_s, 2),
+        "pdf_cpu_s": round(pdf_cpu, 2),
     }
 
 
