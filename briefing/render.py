@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,9 +27,9 @@ from .models import Article, Briefing, Claim, StoryBrief
 
 log = logging.getLogger(__name__)
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
-PageSize = Literal["A4", "Letter"]
-_PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+_REPO = Path(__file__).resolve().parents[1]
+TEMPLATES_DIR = _REPO / "templates"
+_PAGE_SIZES = ("A4", "Letter")
 _LINK_SCHEMES = {"http", "https"}
 _TEXT_WIDTH = 76
 EMAIL_MAX_BYTES = 102 * 1024
@@ -149,17 +148,20 @@ def safe_url(url: str) -> str | None:
     return url.strip()
 
 
+_UTC = ZoneInfo("UTC")
+
+
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         log.warning("unknown time zone %r in briefing; showing times in UTC", name)
-        return ZoneInfo("UTC")
+        return _UTC
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> datetime:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+        moment = moment.replace(tzinfo=_UTC)
     return moment.astimezone(zone)
 
 
@@ -195,7 +197,9 @@ class _StoryBuilder:
         self.number = number
         self.zone = zone
         self.time_format = time_format
-        ordered = sorted(brief.story.articles, key=lambda a: (a.published, a.source, a.id))
+        ordered = sorted(
+            brief.story.articles, key=lambda a: (_local(a.published, _UTC), a.source, a.id)
+        )
         self.articles: dict[str, Article] = {}
         self.numbers: dict[str, int] = {}
         for article in ordered:
@@ -389,7 +393,7 @@ def render_html(briefing: Briefing, *, max_bytes: int = EMAIL_MAX_BYTES) -> str:
 
 def print_html(briefing: Briefing, *, page_size: str = "A4") -> str:
     """The HTML WeasyPrint lays out for the PDF (print stylesheet, contents, page size)."""
-    if page_size not in ("A4", "Letter"):
+    if page_size not in _PAGE_SIZES:
         raise RenderError(f"page size must be A4 or Letter, got {page_size!r}")
     return _render_template("print.html.j2", build_view(briefing, page_size))
 
@@ -404,7 +408,7 @@ def render_pdf(briefing: Briefing, *, page_size: str = "A4", timeout: float = 12
             input=html.encode("utf-8"),
             capture_output=True,
             timeout=timeout,
-            cwd=_PACKAGE_ROOT,
+            cwd=_REPO,
             check=False,
         )
     except subprocess.TimeoutExpired:

@@ -207,14 +207,20 @@ def test_broken_references_are_reported_and_skipped(caplog: pytest.LogCaptureFix
 
 def test_naive_times_and_unknown_zone_fall_back_to_utc(caplog: pytest.LogCaptureFixture) -> None:
     base = make_briefing(1, timezone="Mars/Olympus_Mons")
+    brief = base.stories[0]
+    articles = list(brief.story.articles)
+    articles[2] = replace(articles[2], published=datetime(2026, 11, 21, 1, 0))
+    mixed = replace(brief, story=replace(brief.story, articles=tuple(articles)))
     naive = replace(
         base,
         window_start=datetime(2026, 11, 20, 7, 0),
         window_end=datetime(2026, 11, 21, 7, 0),
+        stories=(mixed,),
     )
     with caplog.at_level(logging.WARNING, logger="briefing.render"):
         text = render.render_text(naive)
     assert "Window: Fri 20 Nov 07:00 – Sat 21 Nov 07:00 (UTC)" in text
+    assert "[1] Valley Times, Sat 01:00:" in text
     assert any("unknown time zone" in r.getMessage() for r in caplog.records)
 
 
