@@ -8,6 +8,7 @@ structure (``templates/_story.html.j2``); only the stylesheets differ.
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 import sys
 import textwrap
@@ -31,6 +32,9 @@ _REPO = Path(__file__).resolve().parents[1]
 TEMPLATES_DIR = _REPO / "templates"
 _PAGE_SIZES = ("A4", "Letter")
 _LINK_SCHEMES = {"http", "https"}
+_UNSHOWABLE = re.compile(
+    r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 _TEXT_WIDTH = 76
 EMAIL_MAX_BYTES = 102 * 1024
 
@@ -139,13 +143,16 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 
 def safe_url(url: str) -> str | None:
     """``url`` when it is an absolute http(s) link a reader can follow, else None."""
+    url = url.strip()
+    if _UNSHOWABLE.search(url) or any(c.isspace() for c in url):
+        return None
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
     except ValueError:
         return None
     if parts.scheme.lower() not in _LINK_SCHEMES or not parts.netloc:
         return None
-    return url.strip()
+    return url
 
 
 _UTC = ZoneInfo("UTC")
@@ -181,7 +188,9 @@ def _window_label(start: datetime, end: datetime, zone: ZoneInfo) -> str:
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.split())
+    """One line of displayable text: whitespace collapsed; control characters (a terminal escape
+    in the text part), direction overrides and lone surrogates taken out."""
+    return " ".join(_UNSHOWABLE.sub("", text).split())
 
 
 def _quoted(text: str) -> str:
@@ -335,7 +344,7 @@ def build_view(briefing: Briefing, page_size: str = "A4") -> BriefingView:
         preheader = "No new stories in this window."
     return BriefingView(
         title=_clean(briefing.title) or "Daily Briefing",
-        date_label=_date_label(briefing.date),
+        date_label=_clean(_date_label(briefing.date)),
         window_label=_window_label(briefing.window_start, briefing.window_end, zone),
         timezone=zone.key,
         preheader=preheader[:200],

@@ -16,7 +16,7 @@ from render_fixtures import HOSTILE, hostile_briefing, make_briefing, make_story
 
 from briefing import render
 from briefing.errors import RenderError
-from briefing.models import Briefing, Claim, Dispute, StoryBrief, SummarySentence
+from briefing.models import Briefing, Claim, Dispute, StoryBrief, SummarySentence, WhyGrouped
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -320,3 +320,28 @@ def test_claims_show_best_backed_first_and_never_double_quote() -> None:
     assert 'The mayor said: "We are ready," she said.' in " ".join(
         render.render_text(briefing).split()
     )
+
+
+def test_control_characters_and_broken_unicode_are_dropped_not_fatal() -> None:
+    nasty = "A\x00B\x0bC\x1b[31m \u202eevil\u202c \ud800 \U0001f600 caf\u00e9"
+    brief = make_story(0)
+    articles = tuple(
+        replace(a, title=nasty, url=a.url + ("\x00" if i == 1 else ""))
+        for i, a in enumerate(brief.story.articles)
+    )
+    story = replace(brief.story, articles=articles, why_grouped=WhyGrouped((nasty, "")))
+    briefing = replace(
+        make_briefing(1),
+        title=nasty,
+        date=nasty,
+        stories=(replace(brief, headline=nasty, story=story),),
+    )
+    shown = "ABC[31m evil \U0001f600 caf\u00e9"
+    for out in (
+        Parsed(render.render_html(briefing)).text(),
+        Parsed(render.print_html(briefing)).text(),
+        render.render_text(briefing),
+    ):
+        assert shown in out
+        assert not any(c in out for c in "\x00\x1b\u202e\ud800")
+    assert brief.story.articles[1].url not in render.render_html(briefing)
