@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from rouge_score import rouge_scorer
+from threadpoolctl import threadpool_limits
 
 from briefing.models import Article, Story
 from briefing.ranking import rate_sentences
@@ -136,13 +137,23 @@ def run_row(args: tuple[int, list[str], str, str]) -> dict[str, object]:
     }
 
 
-def time_big_story(rows: list[tuple[list[str], str]], algorithm: str, size: int = 50) -> float:
+def single_threaded() -> None:
+    """One BLAS thread per worker: the pool already uses every core."""
+    threadpool_limits(1)
+
+
+def time_big_story(
+    rows: list[tuple[list[str], str]], algorithm: str, size: int = 50
+) -> tuple[int, float]:
+    """Best of three runs summarising one story made of the first ``size`` documents."""
     documents = [d for docs, _ in rows for d in docs][:size]
     story = story_of(documents, "big")
-    summarize_story(story, algorithm=algorithm, max_words=BUDGET, max_sentences=1000)
-    started = time.perf_counter()
-    summarize_story(story, algorithm=algorithm, max_words=BUDGET, max_sentences=1000)
-    return time.perf_counter() - started
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        summarize_story(story, algorithm=algorithm, max_words=BUDGET, max_sentences=1000)
+        best = min(best, time.perf_counter() - started)
+    return len(documents), best
 
 
 def main() -> None:
@@ -157,7 +168,7 @@ def main() -> None:
     rows = read_rows(options.csv, options.rows)
     tasks = [(i, docs, ref, options.algorithm) for i, (docs, ref) in enumerate(rows)]
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=options.jobs) as pool:
+    with ProcessPoolExecutor(max_workers=options.jobs, initializer=single_threaded) as pool:
         results = list(pool.map(run_row, tasks, chunksize=4))
     wall = time.perf_counter() - started
 
@@ -185,7 +196,9 @@ def main() -> None:
         f"summarize_story per row: mean {1000 * statistics.fmean(seconds):.0f} ms,"
         f" max {1000 * max(seconds):.0f} ms; whole run {wall:.0f} s on {options.jobs} processes"
     )
-    print(f"50-article story: {1000 * time_big_story(rows, options.algorithm):.0f} ms")
+    single_threaded()
+    size, seconds_big = time_big_story(rows, options.algorithm)
+    print(f"{size}-article story (best of 3): {1000 * seconds_big:.0f} ms")
     print(json.dumps({m: [round(v, 2) for v in means[m]] for m in METHODS}))
 
 

@@ -64,12 +64,12 @@ class FastLexRankSummarizer(LexRankSummarizer):
     ) -> np.ndarray:
         weighted = [{t: tf * idf_metrics[t] for t, tf in tf1.items()} for tf1 in tf_metrics]
         matrix = _count_matrix(sentences, weighted)
-        dot = (matrix @ matrix.T).toarray()
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-        denominator = np.outer(norms, norms)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cosine = np.where(denominator > 0, dot / denominator, 0.0)
-        linked = (cosine > threshold).astype(float)
+        inverse = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+        unit = sparse.diags(inverse) @ matrix
+        cosine = sparse.csr_matrix(unit @ unit.T)
+        cosine.data = (cosine.data > threshold).astype(float)
+        linked = cosine.toarray()
         degrees = linked.sum(axis=1)
         degrees[degrees == 0] = 1
         return np.asarray(linked / degrees[:, None])

@@ -28,7 +28,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .models import Article, Story, SummarySentence
 from .ranking import ALGORITHMS, rate_sentences, stemmer, stop_words
-from .text import Span, split_sentences, words
+from .sentence_filters import is_caption, needs_predecessor, reads_alone
+from .text import Span, split_paragraphs, split_sentences, words
 
 __all__ = [
     "ALGORITHMS",
@@ -38,139 +39,71 @@ __all__ = [
     "summarize_story",
 ]
 
-MIN_WORDS = 6
-MAX_WORDS_PER_SENTENCE = 70
 DUPLICATE_SIMILARITY = 0.6
 MIN_SUPPORT = 2
-
-_BOILERPLATE = re.compile(
-    r"click here|sign up|subscribe|newsletter|read more|follow us|cookies?\b|all rights reserved"
-    r"|copyright|©|advertisement|share this|e-?mail this|javascript|your browser"
-    r"|terms of (?:service|use)|privacy policy|log ?in\b|\bmin read\b|be the first to comment"
-    r"|download (?:the|our) app|contributed to this report|this story has been updated"
-    r"|https?://|www\.|\S@\S+\.[a-z]{2,}|(?:^|\s)[@#]\w{2,}"
-    r"|^(?:related|watch|listen|read|more|see also|photo|image|video|credit|source)\s*:"
-    r"|^[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3} (?:is|was) an? (?:[\w-]+ ){0,4}"
-    r"(?:editor|reporter|correspondent|writer|journalist|columnist|contributor|producer)\b",
-    re.IGNORECASE,
-)
-_CAPTION = re.compile(
-    r"\((?:photo|image|picture|credit)\b|getty images|/afp\b|\bap photo\b|reuters/|photograph:"
-    r"|image caption|image copyright|\bpictured\b|file photo|photo credit|/ ?shutterstock",
-    re.IGNORECASE,
-)
-_DANGLING = frozenset(
-    """he she it they this these those that his her its their him them such but however also
-    and or yet so still instead moreover furthermore additionally nevertheless nonetheless
-    besides otherwise thus therefore meanwhile""".split()  # noqa: SIM905
-)
-_TIME_NOUNS = frozenset(
-    [
-        "year",
-        "week",
-        "month",
-        "morning",
-        "afternoon",
-        "evening",
-        "night",
-        "weekend",
-        "season",
-        "summer",
-        "winter",
-        "spring",
-        "autumn",
-        "fall",
-        "time",
-    ]
-)
-_QUOTES = '"“”'
-_TERMINAL = re.compile(r"[.!…][\"'”’)\]]*$")
-
-
-def reads_alone(text: str) -> bool:
-    """False for what reads badly out of context: boilerplate, captions, questions, fragments."""
-    stripped = text.strip()
-    count = len(words(stripped))
-    if count < MIN_WORDS or count > MAX_WORDS_PER_SENTENCE:
-        return False
-    if not _TERMINAL.search(stripped):
-        return False
-    if not (stripped[0].isupper() or stripped[0].isdigit() or stripped[0] in _QUOTES + "'‘"):
-        return False
-    if _BOILERPLATE.search(stripped) or _CAPTION.search(stripped):
-        return False
-    if stripped.count('"') % 2 or stripped.count("“") != stripped.count("”"):
-        return False
-    return not stripped.rstrip(_QUOTES + "'’)").endswith("?")
-
-
-def needs_predecessor(text: str) -> bool:
-    """True when the sentence opens with a pronoun or connective pointing at what came before."""
-    first = [w.lower() for w in words(text[:60])[:2]]
-    if not first or first[0] not in _DANGLING:
-        return False
-    return not (first[0] in {"this", "that"} and len(first) > 1 and first[1] in _TIME_NOUNS)
 
 
 @dataclass(frozen=True)
 class _Unit:
-    """A sentence of one article and where it sits."""
+    """A sentence of one article, where it sits, and its words."""
 
     span: Span
     article: Article
     article_index: int
     position: int
-    word_count: int
     usable: bool
+    tokens: tuple[str, ...]
+    stems: tuple[str, ...]
 
+    @property
+    def word_count(self) -> int:
+        return len(self.tokens)
 
-def _line_around(text: str, span: Span) -> str:
-    start = text.rfind("\n", 0, span.start) + 1
-    end = text.find("\n", span.end)
-    return text[start : end if end >= 0 else len(text)]
+    def content_stems(self) -> list[str]:
+        stop = stop_words()
+        return [s for t, s in zip(self.tokens, self.stems, strict=True) if t not in stop]
+
+    def bigrams(self) -> set[tuple[str, str]]:
+        """Stemmed word pairs, leaving out pairs of two stop words."""
+        stop = stop_words()
+        tokens, stems = self.tokens, self.stems
+        return {
+            (stems[k], stems[k + 1])
+            for k in range(len(tokens) - 1)
+            if not (tokens[k] in stop and tokens[k + 1] in stop)
+        }
 
 
 def _units(story: Story) -> list[_Unit]:
+    stem = stemmer()
     units = []
     for index, article in enumerate(story.articles):
         text = article.text or ""
+        caption_lines = [(p.start, p.end) for p in split_paragraphs(text) if is_caption(p.text)]
         for position, span in enumerate(split_sentences(text)):
-            usable = reads_alone(span.text) and not _CAPTION.search(_line_around(text, span))
-            units.append(_Unit(span, article, index, position, len(words(span.text)), usable))
+            on_caption_line = any(s <= span.start < e for s, e in caption_lines)
+            tokens = tuple(w.lower() for w in words(span.text))
+            units.append(
+                _Unit(
+                    span=span,
+                    article=article,
+                    article_index=index,
+                    position=position,
+                    usable=not on_caption_line and reads_alone(span.text),
+                    tokens=tokens,
+                    stems=tuple(stem(t) for t in tokens),
+                )
+            )
     return units
 
 
-def _stems(text: str) -> tuple[list[str], list[str]]:
-    tokens = [w.lower() for w in words(text)]
-    stem = stemmer()
-    return tokens, [stem(t) for t in tokens]
-
-
-def _content_stems(text: str) -> list[str]:
-    stop = stop_words()
-    tokens, stems = _stems(text)
-    return [s for t, s in zip(tokens, stems, strict=True) if t not in stop]
-
-
-def _bigrams(text: str) -> set[tuple[str, str]]:
-    """Stemmed word pairs, leaving out pairs of two stop words."""
-    stop = stop_words()
-    tokens, stems = _stems(text)
-    return {
-        (stems[k], stems[k + 1])
-        for k in range(len(tokens) - 1)
-        if not (tokens[k] in stop and tokens[k + 1] in stop)
-    }
-
-
-def _tfidf(texts: Sequence[str]) -> sparse.csr_matrix:
-    vectorizer = TfidfVectorizer(
-        tokenizer=_content_stems, lowercase=False, token_pattern=None, sublinear_tf=True
-    )
+def _tfidf(documents: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+    """TF-IDF rows of already tokenised and stemmed documents."""
+    vectorizer = TfidfVectorizer(analyzer=list, sublinear_tf=True)
     try:
-        return sparse.csr_matrix(vectorizer.fit_transform(texts))
+        return sparse.csr_matrix(vectorizer.fit_transform(documents))
     except ValueError:  # nothing but stop words
-        return sparse.csr_matrix((len(texts), 1))
+        return sparse.csr_matrix((len(documents), 1))
 
 
 def _percentile(values: Sequence[float]) -> np.ndarray:
@@ -200,7 +133,7 @@ def _concepts(story: Story, units: Sequence[_Unit]) -> tuple[sparse.csr_matrix, 
     story with one origin counts sentences instead. Bigrams with support below MIN_SUPPORT
     weigh nothing.
     """
-    grams = [_bigrams(u.span.text) for u in units]
+    grams = [u.bigrams() for u in units]
     origin_of = {a.id: story.origins.get(a.id, a.id) for a in story.articles}
     origins = {origin_of[u.article.id] for u in units}
     support: Counter[tuple[str, str]] = Counter()
@@ -244,7 +177,7 @@ def summarize_story(
     )
     if not any(u.usable for u in units):
         return ()
-    tfidf = _tfidf([u.span.text for u in units])
+    tfidf = _tfidf([u.content_stems() for u in units])
     salience = _salience(units, ratings, tfidf)
     concepts, weights = _concepts(story, units)
     chosen = _select(units, salience, tfidf, concepts, weights, max_words, max_sentences)
@@ -339,7 +272,9 @@ def choose_headline(story: Story) -> str:
         return titles[0] if titles else ""
     if len(usable) == 1:
         return usable[0]
-    matrix = _tfidf(usable)
+    stop = stop_words()
+    stem = stemmer()
+    matrix = _tfidf([[stem(w.lower()) for w in words(t) if w.lower() not in stop] for t in usable])
     centrality = np.asarray((matrix @ matrix.T).sum(axis=1)).ravel()
     best = max(
         range(len(usable)),
