@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .models import Stance
-from .stance import DENY_VERBS, has_denial_cue, is_denial, wordset
+from .stance import DENY_VERBS, is_denial, outlet_denies, wordset
 from .text import Span, split_sentences
 
 REPORTING_VERBS = wordset(
@@ -477,7 +477,7 @@ def find_attributions(text: str, outlet: str = "") -> list[Attribution]:
             continue
         before = len(found)
         _attributions_in_sentence(text, sentence, index, found)
-        if outlet and len(found) == before and has_denial_cue(sentence.text):
+        if outlet and len(found) == before and outlet_denies(sentence.text):
             found.append(
                 Attribution(
                     actor=outlet,

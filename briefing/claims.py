@@ -6,26 +6,27 @@ Pure: a Story in, plain data out. Every text is quoted verbatim with its article
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
-from nltk.stem.snowball import SnowballStemmer
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .attribution import PRONOUNS, Attribution, find_attributions
 from .figures import extract_figures, group_figures
 from .models import Claim, Dispute, FigureSet, Stance, Story
 from .parties import country_of, party_of
-from .stance import DENY_VERBS, wordset
-from .text import split_sentences, words
+from .terms import content_terms
+from .text import Span, split_sentences
 
 MERGE_SIMILARITY = 0.35
 DISPUTE_SIMILARITY = 0.12
 CONTINUATION_SENTENCES = 3
 MIN_SHARED_TERMS = 2
+ANTECEDENT_WEIGHT = 0.3
 MAX_CLAIMS = 10
 
 _CONTINUES = re.compile(
@@ -33,11 +34,6 @@ _CONTINUES = re.compile(
     r"retain\w*|keep\w*)\b",
     re.IGNORECASE,
 )
-_NOISE_WORDS = DENY_VERBS | wordset(
-    """claim claims claimed assertion assertions statement statements report reports
-    reported said says say propaganda misleading false denied"""
-)
-
 
 @dataclass
 class _Item:
@@ -54,6 +50,8 @@ class _Item:
     content: str
     context: str
     explicit_denial: bool = False
+    anchor: _Item | None = None
+    antecedent: str = ""
 
 
 @dataclass
@@ -69,18 +67,8 @@ class _Group:
         return self.items[0].party
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> SnowballStemmer:
-    return SnowballStemmer("english")
-
-
 def _terms(text: str) -> list[str]:
-    stem = _stemmer().stem
-    return [
-        stem(w.lower())
-        for w in words(text)
-        if w.lower() not in ENGLISH_STOP_WORDS and w.lower() not in _NOISE_WORDS and len(w) > 1
-    ]
+    return content_terms(text)
 
 
 def _clean_actor(actor: str) -> str:
@@ -118,13 +106,9 @@ def _items_for_story(story: Story) -> list[_Item]:
                 if previous is None:
                     continue
                 actor = previous.actor
-            sentence_before = (
-                sentences[att.sentence - 1].text if att.sentence > 0 else article.title
-            )
             content = text[att.content_start : att.content_end]
             context = content
-            if att.anaphoric:
-                context = f"{sentence_before} {content}"
+            antecedent = _antecedent(text, sentences, att, article.title) if att.anaphoric else ""
             item = _Item(
                 attribution=att,
                 article_index=index,
@@ -137,12 +121,55 @@ def _items_for_story(story: Story) -> list[_Item]:
                 content=content,
                 context=context,
                 explicit_denial=att.stance == "denies",
+                antecedent=antecedent,
             )
+            if att.anaphoric:
+                item.anchor = _anchor(items, item)
             items.append(item)
             previous = item
     _resolve_aliases(items)
+    _join_rebuttals(items)
     _continue_denials(items)
     return items
+
+
+def _join_rebuttals(items: list[_Item]) -> None:
+    """Back-to-back denials by one party in one article ("dismissed the assertions as
+    propaganda. A representative said reports of defeat are misleading") answer the same claim:
+    they share their context."""
+    for first, second in itertools.pairwise(items):
+        if (
+            first.explicit_denial
+            and second.explicit_denial
+            and first.article_index == second.article_index
+            and first.party == second.party
+            and second.attribution.sentence - first.attribution.sentence <= 1
+        ):
+            first.context = second.context = f"{first.context} {second.context}"
+            first.antecedent = second.antecedent = f"{first.antecedent} {second.antecedent}"
+
+
+def _antecedent(text: str, sentences: Sequence[Span], att: Attribution, title: str) -> str:
+    """What "this claim" / "the assertions" points back to: the clause before it in the same
+    sentence, else the sentence before (the title for the first sentence)."""
+    sentence = sentences[att.sentence]
+    earlier_clause = text[sentence.start : att.start]
+    if len(_terms(earlier_clause)) >= 4:
+        return earlier_clause
+    return sentences[att.sentence - 1].text if att.sentence > 0 else title
+
+
+def _anchor(items: Sequence[_Item], denial: _Item) -> _Item | None:
+    """The statement an anaphoric denial answers: the nearest earlier assertion of another
+    party in the same article, at most one sentence back."""
+    for earlier in reversed(items):
+        if earlier.article_index != denial.article_index:
+            break
+        if denial.attribution.sentence - earlier.attribution.sentence > 1:
+            break
+        if earlier.stance == "asserts" and earlier.party != denial.party:
+            return earlier
+    return None
 
 
 def _continue_denials(items: list[_Item]) -> None:
@@ -163,6 +190,7 @@ def _continue_denials(items: list[_Item]) -> None:
                 continue
             follower.stance = "denies"
             follower.context = f"{item.context} {follower.content}"
+            follower.antecedent = item.antecedent
             last_sentence = follower.attribution.sentence
 
 
@@ -203,8 +231,10 @@ def _merge(items: list[_Item], sim: _Similarity) -> list[_Group]:
 
 def _targets_party(item: _Item) -> set[str]:
     """Parties a denial names as the source of what it rejects ("Russia's claims")."""
-    named = re.findall(r"([A-Z][\w.-]*)['’]s\s+(?:claims?|statements?|assertions?|reports?)",
-                       item.context)
+    named = re.findall(
+        r"([A-Z][\w.-]*)['’]s\s+(?:claims?|statements?|assertions?|reports?)",
+        f"{item.antecedent} {item.context}",
+    )
     return {party_of(n) for n in named}
 
 
@@ -216,14 +246,24 @@ def _link_disputes(groups: list[_Group], sim: _Similarity) -> dict[int, list[int
     members = [(g, item) for g in asserted for item in groups[g].items]
     member_vecs = sim.matrix([item.content for _, item in members])
     contested: dict[int, list[int]] = {}
+    group_of = {id(item): g for g, group in enumerate(groups) for item in group.items}
     for d, group in enumerate(groups):
         if group.stance != "denies":
             continue
+        anchored = [
+            group_of[id(i.anchor)]
+            for i in group.items
+            if i.anchor is not None and groups[group_of[id(i.anchor)]].party != group.party
+        ]
+        if anchored:
+            contested.setdefault(Counter(anchored).most_common(1)[0][0], []).append(d)
+            continue
         context = " ".join(i.context for i in group.items)
-        vec = sim.matrix([context])[0]
+        antecedent = " ".join(i.antecedent for i in group.items)
+        vec, antecedent_vec = sim.matrix([context, antecedent])
         named = set().union(*(_targets_party(i) for i in group.items))
         best, best_score = -1, DISPUTE_SIMILARITY
-        context_terms = set(_terms(context))
+        context_terms = set(_terms(f"{context} {antecedent}"))
         for row, (g, member) in enumerate(members):
             claim_party = groups[g].party
             if claim_party == group.party:
@@ -232,7 +272,9 @@ def _link_disputes(groups: list[_Group], sim: _Similarity) -> dict[int, list[int
                 continue
             if len(context_terms & set(_terms(member.content))) < MIN_SHARED_TERMS:
                 continue
-            score = float(member_vecs[row] @ vec)
+            score = float(member_vecs[row] @ vec) + ANTECEDENT_WEIGHT * float(
+                member_vecs[row] @ antecedent_vec
+            )
             if score > best_score:
                 best, best_score = g, score
         if best >= 0:

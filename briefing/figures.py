@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from .models import Article, FigureSet, FigureValue
 from .parties import country_mentions, country_of
 from .stance import wordset
+from .terms import content_terms
 from .text import split_sentences
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -107,6 +108,7 @@ class Figure:
     role: str
     label: str
     origin: str
+    context: frozenset[str] = frozenset()
 
 
 def _number(num: str, scale: str | None) -> float:
@@ -219,105 +221,157 @@ def _is_date_or_label(text: str, start: int, end: int, num: str) -> bool:
     return bool(start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-/"))
 
 
+_NOT_A_QUANTITY = re.compile(
+    r"^\s*(?:-?year-old|years? old|a\.?m\.?\b|p\.?m\.?\b|gmt|bst|utc|cet|[ecmp][sd]t\b|s\b|"
+    r"o['’]clock)",
+    re.IGNORECASE,
+)
+_KNOWN_SHORT_UNITS = frozenset({"km", "km²", "kg", "mph", "kph", "mw", "gw", "mm", "cm"})
+_CONTEXT_WORDS = 12
+MIN_SHARED_CONTEXT = 2
+MIN_CONTEXT_TO_DISAGREE = 3
+MAGNITUDE_RATIO = 5.0
+
+
+def _context(text: str, start: int, end: int, s_start: int, s_end: int) -> frozenset[str]:
+    """What surrounds a figure in its sentence: content stems a few words either side, and the
+    countries named there (so "North Korean" and "North Korea" meet)."""
+    left_text, right_text = text[s_start:start], text[end:s_end]
+    left = content_terms(left_text)[-_CONTEXT_WORDS:]
+    right = content_terms(right_text)[:_CONTEXT_WORDS]
+    places = country_mentions(f"{left_text[-150:]} {text[start:end]} {right_text[:150]}")
+    return frozenset(left + right + [f"country:{c}" for c in places])
+
+
+def _measured_noun(before: str) -> str:
+    """For '$20 million' with nothing after it: 'a payoff of' -> 'payoff'."""
+    m = re.search(r"([a-z]{3,})\s+(?:of|worth|at|totall?ing)\s+(?:about\s+|around\s+)?$", before)
+    return m.group(1) if m else ""
+
+
+def _entity(np_text: str, before: str) -> str:
+    for word_pair in re.findall(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?", np_text):
+        entity = country_of(word_pair) or country_of(word_pair.split()[0])
+        if entity:
+            return entity
+    named = country_mentions(before[-120:])
+    return named[-1] if named else ""
+
+
+def _figures_in_sentence(
+    article: Article, origin: str, s_start: int, s_end: int
+) -> list[Figure]:
+    text = article.text
+    sentence = text[s_start:s_end]
+    found = []
+    for m in _FIGURE.finditer(sentence):
+        start, end = s_start + m.start(), s_start + m.end()
+        if _is_date_or_label(text, s_start + m.start("num"), s_start + m.end("num"),
+                             m.group("num")):
+            continue
+        if m.group("num2") and not m.group("range") and "and" in m.group(0).split():
+            continue
+        if _NOT_A_QUANTITY.match(text[end:s_end]):
+            continue
+        low = _number(m.group("num"), m.group("scale"))
+        high = low
+        if m.group("num2"):
+            high = _number(m.group("num2"), m.group("scale2") or m.group("scale"))
+        if high < low:
+            continue
+        before = text[s_start:start]
+        np_text, np_end = ("", end) if m.group("pct") else _noun_phrase(text, end, s_end)
+        scale = (m.group("scale") or "").strip().lower()
+        if scale in {"m", "k", "bn"} and not m.group("cur"):
+            continue
+        if m.group("pct"):
+            recent = re.findall(r"[a-z]+", before.lower())[-8:]
+            measure = next((w for w in reversed(recent) if w in _PERCENT_MEASURES), "")
+            unit = "percentage points" if "point" in m.group("pct") else "%"
+            unit_class, label = f"{unit}:{measure}", measure
+        elif m.group("cur"):
+            measure = _unit_class(np_text)[1] or _measured_noun(before.lower())
+            unit_class, unit, label = f"{m.group('cur')}:{measure}", m.group("cur"), measure
+        else:
+            unit_class, measure = _unit_class(np_text)
+            unit, label = measure, np_text
+        if not measure or re.match(r"^(?:year|month|week|day|hour|minute|second|time)s?$",
+                                   measure):
+            continue
+        if len(measure) < 3 and measure not in _KNOWN_SHORT_UNITS and unit_class[0] not in "%$£€¥U":
+            continue
+        after = text[np_end:s_end]
+        lo, hi, qualifier = _interval(m.group("qual") or "", low, high)
+        role = _role(before, after)
+        if role == "reported" and re.match(r"\s*(?:to|from)\s", after) and re.search(
+            r"\bfrom\s*$", before
+        ):
+            role = "earlier"
+        value = FigureValue(
+            value=low,
+            unit=unit_class if unit_class in {"km²", "km"} else unit,
+            text=text[start:np_end].strip(),
+            article_id=article.id,
+            low=lo,
+            high=hi,
+            qualifier=qualifier,
+            source=article.source,
+            start=start,
+            end=np_end,
+        )
+        found.append(
+            Figure(
+                value=value,
+                unit_class=unit_class,
+                entity=_entity(np_text, before),
+                predicate=_predicate(before, after),
+                role=role,
+                label=label,
+                origin=origin,
+                context=_context(text, start, np_end, s_start, s_end)
+                | {f"action:{_predicate(before, after)}"} - {"action:"},
+            )
+        )
+    return found
+
+
 def extract_figures(article: Article, origin: str) -> list[Figure]:
     """Numbers in ``article`` that say what they count, with exact offsets into its text."""
-    text = article.text
     found: list[Figure] = []
-    for sentence in split_sentences(text):
+    for sentence in split_sentences(article.text):
         if re.match(r"^\d+[.)]\s", sentence.text):
             continue
-        s_start = sentence.start
-        for m in _FIGURE.finditer(sentence.text):
-            start, end = s_start + m.start(), s_start + m.end()
-            num_start = s_start + m.start("num")
-            if _is_date_or_label(text, num_start, s_start + m.end("num"), m.group("num")):
-                continue
-            if m.group("num2") and not m.group("range") and "and" in m.group(0).split():
-                continue
-            low = _number(m.group("num"), m.group("scale"))
-            high = _number(m.group("num2"), m.group("scale2") or m.group("scale")) if m.group(
-                "num2"
-            ) else low
-            if high < low:
-                continue
-            before = text[s_start:start]
-            if m.group("pct"):
-                unit_class, head, np_text, np_end = "%", "%", "", end
-                measure = next(
-                    (w for w in reversed(re.findall(r"[a-z]+", before.lower())[-8:])
-                     if w in _PERCENT_MEASURES),
-                    "",
-                )
-                if not measure:
-                    continue
-            elif m.group("cur"):
-                np_text, np_end = _noun_phrase(text, end, sentence.end)
-                unit_class = head = m.group("cur")
-                measure = ""
-            else:
-                np_text, np_end = _noun_phrase(text, end, sentence.end)
-                unit_class, head = _unit_class(np_text)
-                measure = ""
-                if not unit_class:
-                    continue
-            if re.match(r"^(?:year|month|week|day|hour|minute|time)s?$", head):
-                continue
-            after = text[np_end : sentence.end]
-            lo, hi, qualifier = _interval(m.group("qual") or "", low, high)
-            entity = ""
-            for word_pair in re.findall(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?", np_text):
-                entity = country_of(word_pair) or country_of(word_pair.split()[0]) or ""
-                if entity:
-                    break
-            if not entity:
-                named = country_mentions(before[-120:])
-                entity = named[-1] if named else ""
-            role = _role(before, after)
-            predicate = _predicate(before, after)
-            if role == "reported" and re.match(r"\s*(?:to|from)\s", after) and re.search(
-                r"\bfrom\s*$", before
-            ):
-                role = "earlier"
-            label = measure if unit_class == "%" else np_text
-            value = FigureValue(
-                value=low,
-                unit=unit_class if unit_class in {"%", "km²", "km"} else head,
-                text=text[start:np_end].strip(),
-                article_id=article.id,
-                low=lo,
-                high=hi,
-                qualifier=qualifier,
-                source=article.source,
-                start=start,
-                end=np_end,
-            )
-            found.append(
-                Figure(
-                    value=value,
-                    unit_class=f"%:{measure}" if unit_class == "%" else unit_class,
-                    entity=entity,
-                    predicate=predicate,
-                    role=role,
-                    label=label,
-                    origin=origin,
-                )
-            )
+        found += _figures_in_sentence(article, origin, sentence.start, sentence.end)
     return found
 
 
 def _compatible(a: Figure, b: Figure) -> bool:
+    """Could ``a`` and ``b`` measure the same thing? Same unit and role, no conflicting country
+    or action, different articles, and enough shared words around them."""
     return (
         a.unit_class == b.unit_class
         and a.role == b.role
+        and a.value.article_id != b.value.article_id
         and (not a.entity or not b.entity or a.entity == b.entity)
         and (not a.predicate or not b.predicate or a.predicate == b.predicate)
+        and len(a.context & b.context) >= MIN_SHARED_CONTEXT
+        and _same_magnitude(a.value.value, b.value.value)
     )
 
 
+def _same_magnitude(a: float, b: float) -> bool:
+    """Outlets reporting one fact differ by less than a factor of five; numbers further apart
+    (921 drone cases and 40 near-misses) measure different things."""
+    small, large = sorted((abs(a), abs(b)))
+    return large <= MAGNITUDE_RATIO * small
+
+
 def _disagree(group: list[Figure]) -> bool:
+    """Two values from different origins that cannot both be true, said of the same thing
+    (their surroundings share more words than grouping alone needs)."""
     for i, a in enumerate(group):
         for b in group[i + 1 :]:
-            if a.origin == b.origin:
+            if a.origin == b.origin or len(a.context & b.context) < MIN_CONTEXT_TO_DISAGREE:
                 continue
             if a.value.high < b.value.low or b.value.high < a.value.low:
                 return True
@@ -342,7 +396,8 @@ def _quantity(group: list[Figure]) -> str:
 
 
 def group_figures(figures: Iterable[Figure]) -> tuple[FigureSet, ...]:
-    """Group figures by quantity; keep groups reported by at least two articles."""
+    """Group figures by quantity (each article at most once per group); keep the groups that
+    at least two independent origins report."""
     groups: list[list[Figure]] = []
     for fig in figures:
         for group in groups:
@@ -353,7 +408,7 @@ def group_figures(figures: Iterable[Figure]) -> tuple[FigureSet, ...]:
             groups.append([fig])
     sets = []
     for group in groups:
-        if len({f.value.article_id for f in group}) < 2:
+        if len({f.origin for f in group}) < 2:
             continue
         sets.append(
             FigureSet(

@@ -26,21 +26,41 @@ WEAK_DENY_VERBS = wordset(
 DENY_VERBS = STRONG_DENY_VERBS | WEAK_DENY_VERBS
 _CLAIM_OBJECT = re.compile(
     r"^(?:\W*[\w’'-]+\W+){0,3}?(?:claims?|reports?|allegations?|assertions?|accusations?|"
-    r"statements?|suggestions?|idea|notion|charges?|rumou?rs?|account|figures?|version|"
+    r"statements?|suggestions?|idea|notion|rumou?rs?|account|figures?|version|"
     r"findings?|conclusions?|characteri[sz]ation|assessment|narrative|this|that|it)\b|^that\b",
     re.IGNORECASE,
 )
 
+_VERDICT = (
+    r"(?:false|fake|untrue|not true|baseless|groundless|unfounded|fabricated|fabrications?|"
+    r"misleading|nonsense|propaganda|lies|a lie|a hoax|hoax|incorrect|inaccurate|"
+    r"disinformation|misinformation|fiction|a fabrication|not accurate|not correct)"
+)
 _DENIAL_CUES = re.compile(
-    r"\b(?:not true|untrue|false(?:ly|hood)?|fake|propaganda|misleading|baseless|groundless|"
-    r"unfounded|nonsense|fabricat\w*|lies|lying|hoax|disinformation|misinformation|"
-    r"do(?:es)? not correspond to reality|not correspond to reality|"
-    r"no (?:agreement|deal|decision|accord|treaty|contract|order) (?:has|had|was|have) been|"
-    r"never happened|did not happen|has not happened|no truth|without foundation|"
-    r"(?:was|were|has|have|had) never (?:been )?(?:said|discussed|made|signed|agreed|"
-    r"planned|proposed|offered|sent|deployed|happened|existed|took place)|"
-    r"never took place|no plans? to|"
-    r"no evidence|not the case|categorically|absurd|ridiculous)\b",
+    # a verdict on something: "the reports are false", "labelling them as propaganda"
+    rf"\b(?:is|are|was|were|be|been|being|remains?)\s+(?:\w+ly\s+|all\s+|just\s+|simply\s+)?"
+    rf"{_VERDICT}\b|"
+    rf"\b(?:as|called|calling|dubbed)\s+(?:\w+ly\s+|a\s+|an\s+|pure\s+)?{_VERDICT}\b|"
+    r"\bdo(?:es)? not correspond to reality|\bnot correspond to reality|"
+    r"\bno (?:agreement|deal|decision|accord|treaty|contract|order) (?:has|had|was|have) been|"
+    r"\b(?:never happened|did not happen|has not happened|never took place|no truth|"
+    r"without foundation|not the case)\b|"
+    r"\b(?:was|were|has|have|had) never (?:been )?(?:said|discussed|made|signed|agreed|"
+    r"planned|proposed|offered|sent|deployed|happened|existed|took place)\b",
+    re.IGNORECASE,
+)
+_REQUEST_OBJECT = re.compile(
+    r"^\W*(?:\w+\W+){0,3}?(?:motion|request|bail|application|appeal|permission|access|entry|"
+    r"petition|visa|parole|licen[cs]e|asylum|admission|service|treatment|coverage|benefits?|"
+    r"bond|requests?|motions?|applications?|appeals?|claims? for|funding)\b",
+    re.IGNORECASE,
+)
+_OUTLET_DENIAL = re.compile(
+    r"\b(?:claims?|reports?|rumou?rs?|stor(?:y|ies)|allegations?|assertions?|accounts?|"
+    r"statements?|photos?|videos?|footage|images?|pictures?|this|that|it)\b[^.;]{0,80}?\b"
+    r"(?:is|are|was|were|has been|have been|turned out to be|proved|proven)\s+(?:\w+ly\s+)?"
+    r"(?:false|fake|untrue|not true|a hoax|hoaxes|baseless|unfounded|fabricated|misleading|"
+    r"incorrect|inaccurate|debunked|satire|satirical|a fabrication)\b",
     re.IGNORECASE,
 )
 
@@ -66,9 +86,16 @@ def is_denial(verb: str, content: str) -> bool:
     "dismissed", "disputed" only when their object is a claim ("rejected the report", "dismissed
     the claims as propaganda"), not an offer, a worker or an election result."""
     lowered = verb.lower()
+    if lowered in DENY_VERBS and _REQUEST_OBJECT.match(content):
+        return False
     if lowered in STRONG_DENY_VERBS or has_denial_cue(content):
         return True
     return lowered in WEAK_DENY_VERBS and bool(_CLAIM_OBJECT.match(content))
+
+
+def outlet_denies(sentence: str) -> bool:
+    """An outlet rejecting a claim in its own voice: "Reports that ... are false."."""
+    return bool(_OUTLET_DENIAL.search(sentence))
 
 
 def has_denial_cue(text: str) -> bool:

@@ -118,9 +118,9 @@ def test_casualties_and_deployments_are_different_quantities() -> None:
 
 def test_new_rate_and_old_rate_are_not_a_disagreement() -> None:
     sets = _figures(
-        "The bank raised its main rate to 4.5% from 4.25%.",
-        "The central bank lifted its rate to 4.5 percent, up from 4.25 percent.",
-        "The previous rate of 4.25% had stood since June; the new rate is 4.5%.",
+        "The Northland central bank raised its main rate to 4.5% from 4.25%.",
+        "The Northland central bank lifted its rate to 4.5 percent, up from 4.25 percent.",
+        "The bank's previous rate of 4.25% had stood since June; its new rate is 4.5%.",
     )
     assert sets
     assert not any(s.disagree for s in sets)
@@ -131,9 +131,10 @@ def test_new_rate_and_old_rate_are_not_a_disagreement() -> None:
 
 def test_target_and_actual_are_not_a_disagreement() -> None:
     sets = _figures(
-        "The council has built 320 homes so far.",
-        "The council aims to build 500 homes by 2027.",
-        "About 320 homes have been completed; the target is 500 homes.",
+        "Riverside council has built 320 homes under its housing plan so far.",
+        "Riverside council aims to build 500 homes under its housing plan by 2027.",
+        "About 320 homes have been completed under the council's housing plan; the council's "
+        "target is 500 homes.",
     )
     assert not any(s.disagree for s in sets)
     assert len(sets) == 2

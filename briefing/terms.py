@@ -1,0 +1,37 @@
+"""Content terms for comparing statements: lower-cased Snowball stems of the words that carry
+meaning (no stop words, no reporting or denial vocabulary)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from nltk.stem.snowball import SnowballStemmer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from .stance import DENY_VERBS, wordset
+from .text import words
+
+_NOISE_WORDS = DENY_VERBS | wordset(
+    """claim claims claimed assertion assertions statement statements report reports
+    reported said says say propaganda misleading false denied according told"""
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> SnowballStemmer:
+    return SnowballStemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return str(_stemmer().stem(word))
+
+
+def content_terms(text: str) -> list[str]:
+    """Stems of the meaningful words of ``text``, in order."""
+    lowered = (w.lower() for w in words(text))
+    return [
+        _stem(w)
+        for w in lowered
+        if len(w) > 1 and not w.isdigit() and w not in ENGLISH_STOP_WORDS and w not in _NOISE_WORDS
+    ]
