@@ -87,8 +87,16 @@ def _default_collect(config: Config, store: Store, now: datetime) -> object:
 
 
 def _default_deliver(config: Config, store: Store, now: datetime) -> object:
+    """Today's briefing once its time has come (also when a manual ``run --no-send`` built
+    it), then whatever the ledger holds as unfinished for any day."""
     from . import deliver
 
+    today = briefing_date(now, config.tz)
+    local = now.astimezone(config.tz)
+    if store.has_briefing(today) and local.time() >= time(
+        config.schedule.hour, config.schedule.minute
+    ):
+        deliver.deliver_pending(config, store, now, today)
     return deliver.deliver_pending(config, store, now)
 
 

@@ -336,3 +336,33 @@ def test_collect_tick_retries_mail_the_ledger_holds_as_deferred(tmp_path: Path) 
     assert row is not None and (row.state, row.attempts) == ("sent", 2)
     assert len(handler.received) == 1
     assert daemon.built == []
+
+
+def test_a_briefing_built_by_hand_without_send_is_still_mailed_once(tmp_path: Path) -> None:
+    from briefing import deliver
+    from briefing.mail import MailContent
+    from briefing.outbox import write_files
+
+    with smtp_server() as (handler, port):
+        config = make_config(
+            tmp_path, "Europe/London", "07:00",
+            email={"smtp_host": "127.0.0.1", "smtp_port": port, "security": "none",
+                   "from": "desk@example.org", "to": ["reader@example.net"]},
+        )
+        built_at = datetime(2026, 11, 22, 6, 30, tzinfo=UTC)  # `briefing run --no-send`
+        with Store(config.database) as store:
+            mail = MailContent("Daily Briefing", "2026-11-22", 1, "One story.\n", "<p>One</p>")
+            files = deliver.message_files(config, store, mail, built_at)
+            write_files(config.outbox / "2026-11-22", files)
+            store.record_briefing("2026-11-22", built_at, {}, {})
+        daemon = Daemon(config, collect=lambda *a: None)
+        with time_machine.travel(datetime(2026, 11, 22, 6, 45, tzinfo=UTC), tick=False):
+            daemon.collect_job()
+        assert handler.received == []  # not before its time
+        for moment in (datetime(2026, 11, 22, 7, 0, tzinfo=UTC), datetime(2026, 11, 22, 8, 0)):
+            with time_machine.travel(moment.replace(tzinfo=UTC), tick=False):
+                daemon.briefing_job()
+                daemon.collect_job()
+    assert len(handler.received) == 1
+    assert handler.received[0].content == files["briefing.eml"]
+    assert daemon.built == []
