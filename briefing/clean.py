@@ -88,10 +88,11 @@ _NAME_LINE = re.compile(rf"^{_NAME}$")
 _SENTENCE_END = re.compile(r"[.!?…\"'”’)\]:;]$")
 # Glue points: a credit "(... Getty Images)" or a headline running straight into prose.
 _GLUED_CREDIT = re.compile(r"(\([^()]{2,120}\))(?=[A-Z][a-z])")
-_GLUED_CASE = re.compile(r"(?<=[a-z\)])(?=[A-Z][a-z]+\s)")
+_GLUED_CASE = re.compile(r"[a-z\)]([A-Z][a-z]+\s)")
 
 
-_BULLET = re.compile(r"^[\s\u2022•·]+|\s+$")
+_COMMENTS = re.compile(r"^(?:be the first to comment|leave a (?:reply|comment))\b", re.I)
+_BULLETS = "\u2022•·"
 
 
 def _is_widget(line: str) -> bool:
@@ -115,17 +116,19 @@ def _is_cut_teaser(line: str, previous: str) -> bool:
 
 def _split_glued(line: str) -> list[str]:
     pieces: list[str] = []
-    for part in _GLUED_CREDIT.sub(lambda m: m.group(1) + "\n", line).split("\n"):
+    if ")" in line:
+        line = _GLUED_CREDIT.sub(lambda m: m.group(1) + "\n", line)
+    for part in line.split("\n"):
         match = _GLUED_CASE.search(part)
         # Only split where the left side is a headline: several words, no sentence end.
         while match:
-            left = part[: match.start()]
-            if _is_glued_headline(left, part[match.start():]):
-                pieces.append(left.strip())
-                part = part[match.start():]
+            cut = match.start(1)
+            if _is_glued_headline(part[:cut], part[cut:]):
+                pieces.append(part[:cut].strip())
+                part = part[cut:]
                 match = _GLUED_CASE.search(part)
             else:
-                match = _GLUED_CASE.search(part, match.end() + 1)
+                match = _GLUED_CASE.search(part, cut)
         pieces.append(part.strip())
     return [p for p in pieces if p]
 
@@ -145,16 +148,22 @@ def _is_glued_headline(left: str, right: str) -> bool:
     return len(words) >= 5 and capitalised >= 0.7 * len(words)
 
 
+def _unbullet(line: str) -> str:
+    line = " ".join(line.split())
+    while line[:1] in _BULLETS and line:
+        line = line[1:].lstrip()
+    return line
+
+
 def _normalise(line: str) -> str:
     return re.sub(r"\W+", " ", line).strip().lower()
 
 
 def clean_text(text: str) -> str:
     """The story's own lines of ``text``, page furniture removed; lines kept verbatim."""
-    raw_lines = [_BULLET.sub("", ln) for ln in text.replace("\r", "\n").split("\n")]
+    raw_lines = [_unbullet(ln) for ln in text.replace("\r", "\n").split("\n")]
     lines: list[str] = []
     for ln in raw_lines:
-        ln = re.sub(r"[ \t\u00a0]+", " ", ln).strip()
         if ln:
             lines.extend(_split_glued(ln))
 
@@ -163,7 +172,6 @@ def clean_text(text: str) -> str:
     skip_block = False
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        key = _normalise(line)
         if skip_block:
             # A sources / reference list runs until a line that reads like prose again.
             if _OUTLET_ITEM.match(line) or _is_headline_like(line):
@@ -177,7 +185,7 @@ def clean_text(text: str) -> str:
             break
         if _NAME_LINE.match(line) and nxt and len(nxt.split()) <= 5 and _ROLE.search(nxt):
             break
-        if re.match(r"^(?:be the first to comment|leave a (?:reply|comment))\b", line, re.I):
+        if _COMMENTS.match(line):
             break
         if _is_widget(line) or _is_caption(line) or _AD_PITCH.match(line) or _BYLINE.match(line):
             continue
@@ -186,7 +194,9 @@ def clean_text(text: str) -> str:
             if kept and kept[-1] == previous:
                 kept.pop()
             continue
-        if _is_headline_like(line):
+        headline = _is_headline_like(line)
+        key = _normalise(line) if headline or len(kept) < 3 else ""
+        if headline:
             if key in seen:
                 continue
             # A headline repeated with a longer variant on the next line: keep the longer one.

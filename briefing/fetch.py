@@ -320,10 +320,10 @@ class Fetcher:
             await self._client.aclose()
             self._client = None
 
-    def _host_slot(self, host: str) -> asyncio.Semaphore:
-        if host not in self._hosts:
-            self._hosts[host] = asyncio.Semaphore(self.config.per_host)
-        return self._hosts[host]
+    def _host_slot(self, origin: str) -> asyncio.Semaphore:
+        if origin not in self._hosts:
+            self._hosts[origin] = asyncio.Semaphore(self.config.per_host)
+        return self._hosts[origin]
 
     async def fetch(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None,
@@ -345,7 +345,7 @@ class Fetcher:
         hops: list[tuple[int, str]] = []
         permanent: str | None = None
         for _ in range(MAX_REDIRECTS + 1):
-            async with self._slots, self._host_slot(current.host):
+            async with self._slots, self._host_slot(_origin(current)):
                 loop = asyncio.get_running_loop()
                 if deadline is None:
                     deadline = loop.time() + self.config.timeout_seconds
@@ -397,6 +397,12 @@ class Fetcher:
             return response.status_code, resp_headers, b"".join(parts), None
         finally:
             await response.aclose()
+
+
+def _origin(url: httpx.URL) -> str:
+    """The per-host limit is per origin (scheme, host, port), as browsers count connections."""
+    port = url.port or (443 if url.scheme == "https" else 80)
+    return f"{url.scheme}://{url.host}:{port}"
 
 
 def _describe(err: httpx.HTTPError) -> str:
