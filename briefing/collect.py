@@ -18,6 +18,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from urllib.parse import urljoin
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -106,7 +107,8 @@ def _store_local(source: Source, local: LocalResult, store: Store) -> FeedResult
 
 def _entry_article(source: Source, entry: FeedEntry, text: str, now: datetime) -> Article:
     return Article(
-        id=article_id(source.url, entry.identity), source=source.name, url=entry.link,
+        id=article_id(source.url, entry.identity), source=source.name,
+        url=entry.link or source.url,
         title=entry.title or text.split("\n", 1)[0][:200], text=text,
         published=entry.published, fetched=now, feed=source.url,
         guid=entry.guid or entry.identity,
@@ -188,6 +190,9 @@ class _Collector:
         if not 200 <= status < 300:
             return self._failed(source, state, "error", f"HTTP {status}", status, headers)
 
+        # Relative links in the feed resolve against where it was actually fetched from.
+        headers["content-location"] = urljoin(result.final_url,
+                                              headers.get("content-location", ""))
         feed = await asyncio.to_thread(parse_feed, result.body, headers, now=self.now)
         if not feed.entries and feed.malformed:
             return self._failed(source, state, "error", f"not a usable feed: {feed.problem}",
@@ -220,7 +225,8 @@ class _Collector:
             and is_teaser(e.text)
         ][:MAX_FULL_TEXT_PER_FEED]
         pages = await asyncio.gather(*(self._full_text(e.link) for e in teasers))
-        full = {e.identity: text for e, text in zip(teasers, pages, strict=True) if text}
+        full = {e.identity: text for e, text in zip(teasers, pages, strict=True)
+                if text and len(text) > len(e.text)}
         articles = []
         for entry in fresh:
             text = clean_text(full.get(entry.identity) or entry.text)

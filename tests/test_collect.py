@@ -230,3 +230,41 @@ def test_blocked_feed_is_reported(store: Store) -> None:
     assert report.results[0].status == "blocked"
     assert report.all_failed
     assert store.feed_state(source.url).failures == 1
+
+
+def test_relative_links_resolve_against_the_fetched_url(
+        server: LoopbackServer, store: Store) -> None:
+    body = (b"<?xml version='1.0'?><rss version='2.0'><channel><title>T</title>"
+            b"<item><guid>r1</guid><title>Relative</title><link>/news/r1</link>"
+            b"<description>Short.</description></item></channel></rss>")
+    server.routes["/feeds/main.xml"] = static(body)
+    collect(store, [Source("Rel", server.url("/feeds/main.xml"))])
+    (article,) = store.articles_in_window(NOW - timedelta(days=1), NOW + timedelta(days=1),
+                                          before_date="9999-12-31")
+    assert article.url == server.url("/news/r1")
+
+
+def test_429_with_http_date_postpones_and_without_retry_after_backs_off(
+        server: LoopbackServer, store: Store) -> None:
+    later = "Mon, 03 Nov 2025 18:00:00 GMT"
+    server.routes["/a"] = static(b"slow down", 429, [("Retry-After", later)], "text/plain")
+    server.routes["/b"] = static(b"slow down", 429, content_type="text/plain")
+    report = collect(store, [Source("A", server.url("/a")), Source("B", server.url("/b"))])
+    assert [r.status for r in report.results] == ["postponed", "error"]
+    assert from_iso(store.feed_state(server.url("/a")).next_poll or "") == NOW + timedelta(hours=6)
+    assert from_iso(store.feed_state(server.url("/b")).next_poll or "") == NOW + timedelta(hours=1)
+
+
+def test_each_feed_gets_a_log_line_and_progress_off_a_terminal_is_harmless(
+        server: LoopbackServer, store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    server.routes["/feed"] = static(rss(ITEMS))
+    server.routes["/gone"] = static(b"", 410)
+    caplog.set_level("INFO", logger="briefing.collect")
+    report = collect_sources(
+        [Source("Daily", server.url("/feed")), Source("Old", server.url("/gone"))], store,
+        CONFIG, NOW, allow_private_hosts=True, progress=True)
+    assert report.new_articles == 2
+    lines = [r.getMessage() for r in caplog.records if r.name == "briefing.collect"]
+    assert "Daily: ok HTTP 200, 2 new of 2" in lines
+    assert any(line.startswith("Old: gone HTTP 410") for line in lines)
+    assert report.summary_line() == "collected 2 new articles from 2 sources (1 gone, 1 ok)"
