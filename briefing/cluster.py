@@ -37,7 +37,7 @@ TITLE_REPEAT = 2
 NAME_WEIGHT = 0.8
 WHY_TERMS = 8
 IDF_FULL_DOCS = 50
-NAME_SCAN_CHARS = 2500
+NAME_SCAN_CHARS = 1600
 MAX_BLOCK = 1000
 BLOCK_STEP = 0.05
 # A feature found in more articles than this says little about which event an article covers;
@@ -140,9 +140,9 @@ def names_in(text: str) -> list[str]:
     return [name for name, _ in _name_spans(text)]
 
 
-def article_names(article: Article) -> list[str]:
+def article_names(article: Article, lead: str | None = None) -> list[str]:
     """The names that matter: those in the title and lead, and any the body repeats early on."""
-    lead = _lead(article.text)
+    lead = _lead(article.text) if lead is None else lead
     head = len(article.title) + 1 + len(lead)
     scan = f"{article.title}\n{article.text[: max(NAME_SCAN_CHARS, len(lead) + 200)]}"
     counts: Counter[str] = Counter()
@@ -177,13 +177,17 @@ def _weighted(
 
 
 def _features(articles: Sequence[Article]) -> _Features:
-    texts = [f"{(a.title + ' ') * TITLE_REPEAT}{_lead(a.text)}" for a in articles]
+    leads = [_lead(a.text) for a in articles]
+    texts = [
+        f"{(a.title + ' ') * TITLE_REPEAT}{lead}"
+        for a, lead in zip(articles, leads, strict=True)
+    ]
     word_matrix, word_terms = _weighted(
         texts,
         CountVectorizer(stop_words=_WORD_STOP, token_pattern=_WORD_PATTERN, dtype=np.float32),
     )
     name_matrix, name_terms = _weighted(
-        [article_names(a) for a in articles],
+        [article_names(a, lead) for a, lead in zip(articles, leads, strict=True)],
         CountVectorizer(analyzer=_name_tokens, lowercase=False, dtype=np.float32),
     )
     matrix = normalize(sp.hstack([name_matrix * NAME_WEIGHT, word_matrix], format="csr"))
@@ -297,6 +301,16 @@ def _why(members: np.ndarray, features: _Features) -> WhyGrouped:
     return WhyGrouped(terms=tuple(terms), similarity=round(similarity, 3))
 
 
+def _centroids(groups: Sequence[np.ndarray], matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """Unit-length centre of each group's rows (a sparse membership matrix times the rows)."""
+    rows = np.concatenate([np.full(len(g), i) for i, g in enumerate(groups)])
+    cols = np.concatenate(groups)
+    membership = sp.csr_matrix(
+        (np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(len(groups), matrix.shape[0])
+    )
+    return normalize(membership @ matrix)
+
+
 def _continue_prior(
     stories: list[Story],
     centroids: sp.csr_matrix,
@@ -359,7 +373,6 @@ def cluster_stories(
         groups.extend(_refine(block, matrix, hours, settings))
 
     stories = []
-    centroid_rows = []
     for members in groups:
         members_articles = tuple(sorted((fresh[i] for i in members), key=_chronological))
         stories.append(
@@ -370,18 +383,19 @@ def cluster_stories(
                 why_grouped=_why(members, features),
             )
         )
-        centroid_rows.append(np.asarray(matrix[members].mean(axis=0)).ravel())
-    centroids = normalize(sp.csr_matrix(np.vstack(centroid_rows)))
-
-    prior_rows = []
-    offset = n
-    for story in prior:
-        size = len(story.articles)
-        prior_rows.append(np.asarray(features.matrix[offset : offset + size].mean(axis=0)).ravel())
-        offset += size
-    if prior_rows:
-        prior_centroids = normalize(sp.csr_matrix(np.vstack(prior_rows)))
-        stories = _continue_prior(stories, centroids, prior, prior_centroids, settings)
+    if prior:
+        sizes = np.array([len(p.articles) for p in prior])
+        starts = n + np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        prior_groups = [
+            np.arange(start, start + size) for start, size in zip(starts, sizes, strict=True)
+        ]
+        stories = _continue_prior(
+            stories,
+            _centroids(groups, features.matrix),
+            prior,
+            _centroids(prior_groups, features.matrix),
+            settings,
+        )
     return sorted(stories, key=lambda s: s.id)
 
 

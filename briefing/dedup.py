@@ -70,49 +70,48 @@ def canonical_url(url: str) -> str:
     return urlunsplit(("https", host, path, query, ""))
 
 
-def _normal_words(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
-
-
-def content_hash(text: str, tokens: list[str] | None = None) -> str | None:
-    """A digest of the body's words (case, punctuation and spacing ignored); ``None`` when the
-    body is too short for equality to mean it is the same text."""
-    tokens = _normal_words(text) if tokens is None else tokens
+def content_hash(text: str) -> str | None:
+    """A digest of the body with letter case and spacing ignored; ``None`` when the body is
+    too short for equality to mean it is the same text."""
+    tokens = text.casefold().split()
     if len(tokens) < MIN_WORDS_FOR_HASH:
         return None
     return hashlib.sha1(" ".join(tokens).encode("utf-8")).hexdigest()
 
 
-def shingle_hashes(
-    tokens: Sequence[str], size: int = SHINGLE_WORDS, cache: dict[str, int] | None = None
-) -> np.ndarray:
-    """32-bit hashes of the distinct ``size``-word windows of the first ``SHINGLE_SCAN_WORDS``
-    normalised words of a body.
+def _shingle_words(text: str) -> list[str]:
+    return _WORD.findall(text[: SHINGLE_SCAN_WORDS * 12].casefold())[:SHINGLE_SCAN_WORDS]
 
-    A window's hash is a polynomial of its words' crc32 values, computed for all windows at
-    once with numpy; crc32 (unlike Python's salted ``hash``) gives the same values every run.
+
+def shingle_hashes(bodies: Sequence[Sequence[str]], size: int = SHINGLE_WORDS) -> list[np.ndarray]:
+    """For each tokenised body, the 32-bit hashes of its distinct ``size``-word windows.
+
+    A window's hash is a polynomial of its words' crc32 values (crc32, unlike Python's salted
+    ``hash``, gives the same values every run), computed with numpy over all bodies at once;
+    windows that would straddle two bodies are dropped.
     """
-    cache = {} if cache is None else cache
-    tokens = tokens[:SHINGLE_SCAN_WORDS]
-    if len(tokens) < size:
-        return np.zeros(0, dtype=np.uint64)
-    for word in set(tokens).difference(cache):
-        cache[word] = zlib.crc32(word.encode("utf-8"))
-    words = np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
-    windows = len(tokens) - size + 1
+    tokens = [word for body in bodies for word in body]
+    codes = {word: zlib.crc32(word.encode("utf-8")) for word in set(tokens)}
+    words = np.fromiter(map(codes.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+    windows = max(len(tokens) - size + 1, 0)
     combined = np.zeros(windows, dtype=np.uint64)
     for offset in range(size):
         combined = (combined * np.uint64(_MULTIPLIER) + words[offset : offset + windows]) & _MASK32
-    return np.unique(combined)
+    result = []
+    start = 0
+    for body in bodies:
+        end = start + len(body)
+        result.append(np.unique(combined[start : end - size + 1]) if end - start >= size else
+                      np.zeros(0, dtype=np.uint64))
+        start = end
+    return result
 
 
 def minhashes(bodies: Sequence[Sequence[str]]) -> list[MinHash | None]:
     """A MinHash signature per tokenised body, ``None`` where one is too short to compare."""
     template = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int)
-    cache: dict[str, int] = {}
     result: list[MinHash | None] = []
-    for tokens in bodies:
-        values = shingle_hashes(tokens, cache=cache)
+    for values in shingle_hashes(bodies):
         if len(values) < MIN_SHINGLES:
             result.append(None)
             continue
@@ -173,16 +172,13 @@ def assign_origins(
     order = [(_when(a), a.id) for a in articles]
     groups = _Groups(order)
     _join_equal_keys(groups, ((i, canonical_url(a.url) or None) for i, a in enumerate(articles)))
-    bodies = [_normal_words(a.text) for a in articles]
-    _join_equal_keys(
-        groups, ((i, content_hash(a.text, bodies[i])) for i, a in enumerate(articles))
-    )
+    _join_equal_keys(groups, ((i, content_hash(a.text)) for i, a in enumerate(articles)))
 
     # Weighted towards recall: a missed pair costs a false corroboration, a spurious candidate
     # only one exact signature comparison.
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=(0.2, 0.8))
     signatures: dict[int, MinHash] = {}
-    for index, sig in enumerate(minhashes(bodies)):
+    for index, sig in enumerate(minhashes([_shingle_words(a.text) for a in articles])):
         if sig is None:
             continue
         for other in lsh.query(sig):

@@ -82,8 +82,8 @@ def test_canonical_url_leaves_non_web_addresses_alone(url: str) -> None:
     assert canonical_url(url) == url.strip()
 
 
-def test_content_hash_ignores_case_spacing_and_punctuation_but_not_words() -> None:
-    assert content_hash(WIRE) == content_hash(WIRE.upper().replace(",", " ").replace("\n", " "))
+def test_content_hash_ignores_case_and_spacing_but_not_words() -> None:
+    assert content_hash(WIRE) == content_hash(WIRE.upper().replace("\n", " \t "))
     assert content_hash(WIRE) != content_hash(WIRE.replace("410", "420"))
     assert content_hash("Too short to compare.") is None
 
