@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -191,3 +193,19 @@ def test_config_refuses_addresses_that_cannot_be_mail_headers(address: str) -> N
         EmailConfig.model_validate({"to": [address]})
     with pytest.raises(ValidationError):
         EmailConfig.model_validate({"from": address})
+
+
+def test_golden_message() -> None:
+    """The whole wire form against tests/golden/briefing.eml (BRIEFING_REGENERATE=1 rewrites it).
+
+    Boundaries derive from the Message-ID and the Date is given, so nothing needs normalising."""
+    raw = _build(
+        _content(pdf=b"%PDF-1.7 tiny"),
+        recipients="Reader <reader@example.net>",
+        unsubscribe="https://example.org/unsubscribe?list=daily",
+    )
+    path = Path(__file__).resolve().parent / "golden" / "briefing.eml"
+    if os.environ.get("BRIEFING_REGENERATE") == "1":
+        path.write_bytes(raw)
+    assert path.is_file(), f"{path} missing: run with BRIEFING_REGENERATE=1"
+    assert raw == path.read_bytes()
