@@ -59,7 +59,7 @@ def build_briefing(config: Config, store: Store, as_of: datetime) -> Briefing:
     log.info("%d articles in the window %s .. %s", len(articles), start, end)
     origins = dedup.assign_origins(articles)
     stories = cluster.cluster_stories(
-        articles, origins, now=as_of, prior=prior_stories(store, date)
+        articles, origins, now=as_of, prior=prior_stories(store, date), settings=config.cluster
     )
     stories = cluster.rank_stories(stories, now=as_of, limit=config.max_stories)
     briefs = []
