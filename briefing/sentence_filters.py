@@ -79,7 +79,10 @@ def reads_alone(text: str) -> bool:
 
 
 def needs_predecessor(text: str) -> bool:
-    """True when the sentence opens with a pronoun or connective pointing at what came before."""
+    """True when the sentence opens with a pronoun or connective pointing at what came before
+    (a quotation is exempt: its attribution says who speaks)."""
+    if text.lstrip()[:1] in _QUOTES + "'‘":
+        return False
     first = [w.lower() for w in words(text[:60])[:2]]
     if not first or first[0] not in _DANGLING:
         return False

@@ -11,8 +11,10 @@
    facts it adds: the word pairs (stemmed bigrams) it covers that several independent origins
    also report and no picked sentence covers yet (the concept coverage of Gillick & Favre,
    2009), per word, scaled by salience. Candidates too similar to a picked sentence (TF-IDF
-   cosine) are out, so two outlets' versions of one fact never both appear.
-5. Reading order: oldest article first, then position in the article.
+   cosine), or whose content words were mostly said already, are out, so two outlets'
+   versions of one fact never both appear.
+5. Reading order: the opening sentence's article first, then the others oldest first, each
+   in source order.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 from scipy import sparse
@@ -41,6 +44,8 @@ __all__ = [
 
 DUPLICATE_SIMILARITY = 0.6
 MIN_SUPPORT = 2
+LEAD_SENTENCES = 2
+SAID_ALREADY = 0.8
 
 
 @dataclass(frozen=True)
@@ -181,9 +186,7 @@ def summarize_story(
     salience = _salience(units, ratings, tfidf)
     concepts, weights = _concepts(story, units)
     chosen = _select(units, salience, tfidf, concepts, weights, max_words, max_sentences)
-    chosen.sort(
-        key=lambda i: (units[i].article.published, units[i].article_index, units[i].span.start)
-    )
+    chosen = _reading_order(units, chosen)
     return tuple(
         SummarySentence(
             text=units[i].span.text,
@@ -204,7 +207,12 @@ def _select(
     max_words: int,
     max_sentences: int,
 ) -> list[int]:
-    """Greedy budgeted concept coverage; near-duplicates of a pick are out."""
+    """Greedy budgeted concept coverage; near-duplicates of a pick are out.
+
+    A sentence whose content words are SAID_ALREADY (a share) in earlier picks is out too.
+    The first pick opens the summary, so it comes from the first LEAD_SENTENCES of an article
+    when one fits, and its worth is not divided by its length (a good lead is long).
+    """
     count = len(units)
     lengths = np.array([max(u.word_count, 1) for u in units], dtype=float)
     open_ = np.array([u.usable for u in units])
@@ -217,6 +225,11 @@ def _select(
             for u in units
         ]
     )
+    word_matrix = tfidf.copy()
+    word_matrix.data[:] = 1.0
+    sizes = np.maximum(np.asarray(word_matrix.sum(axis=1)).ravel(), 1.0)
+    said = np.zeros(word_matrix.shape[1])
+    is_lead = np.array([u.position < LEAD_SENTENCES for u in units])
     picked = np.zeros(count + 1, dtype=bool)
     picked[count] = True  # "no predecessor needed" points here
     uncovered = weights.copy()
@@ -225,23 +238,49 @@ def _select(
     used = 0.0
     while len(chosen) < max_sentences:
         gain = np.asarray(concepts @ uncovered).ravel()
-        value = gain / lengths * (1.0 + salience) + 1e-6 * salience
         eligible = (
             open_
             & (used + lengths <= max_words)
             & (redundancy < DUPLICATE_SIMILARITY)
+            & (word_matrix @ said < SAID_ALREADY * sizes)
             & np.where(predecessor >= 0, picked[np.maximum(predecessor, 0)], False)
         )
         if not eligible.any():
             break
+        if chosen:
+            value = gain / lengths * (1.0 + salience) + 1e-6 * salience
+        else:
+            value = gain * (1.0 + salience) + 1e-6 * salience
+            if (eligible & is_lead).any():
+                eligible &= is_lead
         best = int(np.argmax(np.where(eligible, value, -np.inf)))
         chosen.append(best)
         picked[best] = True
         open_[best] = False
         used += lengths[best]
         uncovered[concepts[best].indices] = 0.0
+        said[tfidf[best].indices] = 1.0
         redundancy = np.maximum(redundancy, np.asarray(tfidf @ tfidf[best].T.toarray()).ravel())
     return chosen
+
+
+def _reading_order(units: Sequence[_Unit], chosen: Sequence[int]) -> list[int]:
+    """The opening pick's article first, the other articles oldest first, each in source order
+    (so a sentence that needs its predecessor always follows it directly)."""
+    if not chosen:
+        return []
+    opening = units[chosen[0]].article_index
+
+    def key(i: int) -> tuple[bool, datetime, int, int]:
+        unit = units[i]
+        return (
+            unit.article_index != opening,
+            unit.article.published,
+            unit.article_index,
+            unit.span.start,
+        )
+
+    return sorted(chosen, key=key)
 
 
 _TITLE_SUFFIX = re.compile(r"\s+[-–—|:]\s+[^-–—|:]{2,40}$")

@@ -13,7 +13,7 @@ from briefing.summarize import (
     reads_alone,
     summarize_story,
 )
-from briefing.text import words
+from briefing.text import split_sentences, words
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO / ".." / "shared"
@@ -123,12 +123,29 @@ def test_dangling_opener_only_with_its_predecessor() -> None:
                 assert (s.article_id, previous_end) in picked
 
 
-def test_reading_order_is_chronological_then_by_position() -> None:
+def test_reading_order_opening_article_then_oldest_first_each_in_source_order() -> None:
     story = harbour_story()
-    summary = summarize_story(story, algorithm="lexrank", max_words=500, max_sentences=20)
     published = {a.id: a.published for a in story.articles}
-    keys = [(published[s.article_id], s.start) for s in summary]
-    assert keys == sorted(keys)
+    summary = summarize_story(story, algorithm="lexrank", max_words=500, max_sentences=20)
+    assert len({s.article_id for s in summary}) >= 2
+    groups: list[str] = []
+    for sentence in summary:
+        if not groups or groups[-1] != sentence.article_id:
+            groups.append(sentence.article_id)
+    assert len(groups) == len(set(groups)), "each article's sentences stay together"
+    later = [published[g] for g in groups[1:]]
+    assert later == sorted(later)
+    for article_id in groups:
+        starts = [s.start for s in summary if s.article_id == article_id]
+        assert starts == sorted(starts)
+
+
+def test_summary_opens_with_a_lead_sentence() -> None:
+    story = harbour_story()
+    summary = summarize_story(story, algorithm="lexrank", max_words=60, max_sentences=3)
+    article = next(a for a in story.articles if a.id == summary[0].article_id)
+    lead_starts = [span.start for span in split_sentences(article.text)[:2]]
+    assert summary[0].start in lead_starts
 
 
 def test_sentence_budget_is_respected() -> None:
