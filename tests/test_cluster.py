@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from briefing import cluster as cluster_module
 from briefing.cluster import article_names, cluster_stories, names_in, rank_stories
 from briefing.config import ClusterConfig, parse_config
 from briefing.dedup import assign_origins
@@ -277,3 +278,15 @@ def test_seed_reports_of_one_day_form_one_story_and_the_december_report_another(
     assert groups == [["000", "001", "003", "004"], ["002"]]
     kursk = next(s for s in stories if len(s.articles) == 4)
     assert any("Kursk" in term for term in kursk.why_grouped.terms)
+
+
+def test_an_oversized_linked_group_is_cut_on_its_stronger_links(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    articles, _ = fixture_articles()
+    bridge = articles[:3]
+    assert [len(s.articles) for s in cluster_stories(bridge, {}, now=NOW, prior=[])] == [3]
+    monkeypatch.setattr(cluster_module, "MAX_BLOCK", 2)
+    stories = cluster_stories(bridge, {}, now=NOW, prior=[])
+    assert sorted(a.id for s in stories for a in s.articles) == ["a00", "a01", "a02"]
+    assert max(len(s.articles) for s in stories) <= 2
