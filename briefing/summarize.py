@@ -79,13 +79,28 @@ class _Unit:
         }
 
 
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'’ -]{2,40}(?:, ?[A-Z][\w.' ]{1,30})? ?(?:\([^()]{1,40}\))? ?[-–—]{1,2} +"
+    r"(?=[A-Z\"“])"
+)
+
+
+def _without_dateline(span: Span) -> Span:
+    """The sentence after a wire dateline ("LONDON (Agency) - "), still verbatim."""
+    match = _DATELINE.match(span.text)
+    if not match:
+        return span
+    return Span(span.text[match.end() :], span.start + match.end(), span.end)
+
+
 def _units(story: Story) -> list[_Unit]:
     stem = stemmer()
     units = []
     for index, article in enumerate(story.articles):
         text = article.text or ""
         caption_lines = [(p.start, p.end) for p in split_paragraphs(text) if is_caption(p.text)]
-        for position, span in enumerate(split_sentences(text)):
+        for position, whole in enumerate(split_sentences(text)):
+            span = _without_dateline(whole)
             on_caption_line = any(s <= span.start < e for s, e in caption_lines)
             tokens = tuple(w.lower() for w in words(span.text))
             units.append(

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import calendar
+import itertools
+import json
 from datetime import UTC, datetime, timedelta
+from io import BytesIO
 from pathlib import Path
 
+import feedparser
 import pytest
 
+from briefing.feeds import html_to_text
 from briefing.models import Article, Story
 from briefing.summarize import (
     ALGORITHMS,
@@ -226,3 +232,95 @@ def test_seed_summary_reads_well() -> None:
     for sentence in summary:
         assert reads_alone(sentence.text)
     assert not needs_predecessor(summary[0].text)
+
+
+SAMPLES = REPO / "samples"
+
+
+def sample_articles() -> tuple[dict[str, Article], dict]:
+    feeds = sorted((SAMPLES / "feeds").glob("*.xml"))
+    expectations = SAMPLES / "expectations.json"
+    if not feeds or not expectations.is_file():
+        pytest.skip("bundled samples are not available")
+    articles: dict[str, Article] = {}
+    for path in feeds:
+        parsed = feedparser.parse(BytesIO(path.read_bytes()))
+        source = parsed.feed.get("title", path.stem)
+        for entry in parsed.entries:
+            bodies = [c.get("value", "") for c in entry.get("content", [])]
+            html = max([*bodies, entry.get("summary", "")], key=len)
+            when = datetime.fromtimestamp(calendar.timegm(entry.published_parsed), tz=UTC)
+            articles[entry.link] = Article(
+                id=entry.link,
+                source=source,
+                url=entry.link,
+                title=entry.title,
+                text=html_to_text(html),
+                published=when,
+                fetched=when,
+            )
+    return articles, json.loads(expectations.read_text(encoding="utf-8"))
+
+
+def test_every_sentence_of_every_sample_article_is_verbatim() -> None:
+    articles, _ = sample_articles()
+    assert len(articles) >= 15
+    for article in articles.values():
+        spans = split_sentences(article.text)
+        assert spans
+        for span in spans:
+            assert article.text[span.start : span.end] == span.text
+
+
+@pytest.mark.parametrize("algorithm", ["lexrank", "textrank", "lsa"])
+@pytest.mark.parametrize(("max_words", "max_sentences"), [(120, 5), (60, 3), (10_000, 10_000)])
+def test_sample_story_summaries_read_well(
+    algorithm: str, max_words: int, max_sentences: int
+) -> None:
+    articles, expect = sample_articles()
+    boilerplate = [line for item in expect["boilerplate"] for line in item["lines"]]
+    for story_info in expect["stories"]:
+        members = [articles[url] for url in story_info["articles"]]
+        story = make_story(*members)
+        summary = summarize_story(
+            story, algorithm=algorithm, max_words=max_words, max_sentences=max_sentences
+        )
+        assert summary, story_info["key"]
+        assert len(summary) <= max_sentences
+        assert sum(len(words(s.text)) for s in summary) <= max_words
+        assert_verbatim(story, summary)
+        texts = [s.text for s in summary]
+        assert len(texts) == len(set(texts)), "no sentence twice"
+        for text in texts:
+            for line in boilerplate:
+                assert text not in line
+                assert len(words(line)) < 3 or line not in text
+            assert reads_alone(text)
+        assert not needs_predecessor(texts[0])
+        for before, after in itertools.pairwise(summary):
+            if needs_predecessor(after.text):
+                assert before.article_id == after.article_id
+                article = next(a for a in story.articles if a.id == after.article_id)
+                between = article.text[before.end : after.start]
+                assert not split_sentences(between), "a dangling opener follows its predecessor"
+
+
+def test_sample_headlines_are_member_titles() -> None:
+    articles, expect = sample_articles()
+    for story_info in expect["stories"]:
+        members = [articles[url] for url in story_info["articles"]]
+        headline = choose_headline(make_story(*members))
+        assert headline in {a.title for a in members}
+
+
+def test_wire_dateline_is_left_out_and_offsets_stay_exact() -> None:
+    wire = (
+        "PORT ELLING (Coastal Wire) - The harbour authority closed the northern quay on Tuesday "
+        "after a crane collapsed onto a cargo ship.\n"
+        "Repairs to the quay are expected to take at least three weeks, the authority said.\n"
+    )
+    story = make_story(make_article("w", wire))
+    summary = summarize_story(story, algorithm="lexrank", max_words=500, max_sentences=10)
+    assert_verbatim(story, summary)
+    assert not any("Coastal Wire" in s.text for s in summary)
+    assert any(s.text.startswith("The harbour authority closed") for s in summary)
