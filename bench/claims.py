@@ -16,6 +16,8 @@ Usage: .venv/bin/python bench/claims.py [--shared PATH] [--fnc-limit N]
     attributed denials only, and with denials in the outlet's own voice ("The story is a
     hoax.") as analyse_story also uses them.
 (c) The seeds story: what analyse_story finds (claims, disputes, figure groups) and its cost.
+(d) Multi-News sample (250 real multi-outlet stories, unlabelled): flags raised per story, a
+    regression signal for false alarms.
 
 Baselines: majority class and "any denial word in the headline" for Emergent; "always
 disagree" and "any denial word anywhere in the body" for FNC-1.
@@ -26,6 +28,7 @@ The last line printed is one JSON object with the headline figures.
 from __future__ import annotations
 
 import argparse
+import ast
 import csv
 import json
 import re
@@ -46,7 +49,7 @@ from briefing.stance import DENY_VERBS, has_denial_cue, headline_stance
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 LABELS = ("for", "against", "observing")
-csv.field_size_limit(10**8)
+csv.field_size_limit(1 << 30)
 
 
 def _emergent(folder: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -192,6 +195,35 @@ def bench_seeds(folder: Path) -> dict[str, float]:
             "seconds": seconds}
 
 
+def bench_multinews(path: Path) -> dict[str, float]:
+    """No labels: how often real multi-outlet stories raise a flag (a regression signal for
+    false alarms; each flag was read by hand when the thresholds were set)."""
+    with path.open(encoding="utf-8") as handle:
+        rows = [ast.literal_eval(r["documents"]) for r in csv.DictReader(handle)]
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    claims = disputes = groups = disagree = 0
+    started = time.perf_counter()
+    for i, documents in enumerate(rows):
+        articles = tuple(
+            Article(f"r{i}d{k}", f"outlet {k}", f"https://mn/{i}/{k}", "", d, now, now)
+            for k, d in enumerate(documents)
+            if d.strip()
+        )
+        c, d, f = analyse_story(Story(f"s{i}", articles, {a.id: a.id for a in articles}))
+        claims += len(c)
+        disputes += len(d)
+        groups += len(f)
+        disagree += sum(x.disagree for x in f)
+    seconds = time.perf_counter() - started
+    print(f"Multi-News sample, {len(rows)} stories (no labels): {claims / len(rows):.1f} claims, "
+          f"{disputes / len(rows):.3f} disputes, {groups / len(rows):.2f} figure groups, "
+          f"{disagree / len(rows):.3f} disagreeing figure groups per story; "
+          f"{1000 * seconds / len(rows):.0f} ms per story")
+    print()
+    return {"disputes_per_story": disputes / len(rows),
+            "disagreeing_figures_per_story": disagree / len(rows)}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=SHARED)
@@ -201,6 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     emergent = bench_emergent(data / "emergent")
     fnc = bench_fnc(data / "fnc1", args.fnc_limit)
     seeds = bench_seeds(args.shared / "seeds")
+    multinews = bench_multinews(data / "multinews-sample" / "multinews_test_sample250.csv")
     print(json.dumps({
         "emergent_accuracy": round(emergent["accuracy"], 4),
         "emergent_f1": {label: round(emergent[f"{label}_f1"], 4) for label in LABELS},
@@ -212,6 +245,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "fnc1_seconds": round(fnc["seconds"], 1),
         "seeds_disputes": seeds["disputes"],
         "seeds_figure_groups": seeds["figures"],
+        "multinews_disputes_per_story": round(multinews["disputes_per_story"], 4),
+        "multinews_disagreeing_figures_per_story": round(
+            multinews["disagreeing_figures_per_story"], 4
+        ),
     }))
     return 0
 

@@ -45,6 +45,7 @@ _DENIAL_CUES = re.compile(
     r"\bno (?:agreement|deal|decision|accord|treaty|contract|order) (?:has|had|was|have) been|"
     r"\b(?:never happened|did not happen|has not happened|never took place|no truth|"
     r"without foundation|not the case)\b|"
+    r"\bthere (?:is|was) no (?:evidence|truth|proof) (?:that|to support|for)\b|"
     r"\b(?:was|were|has|have|had) never (?:been )?(?:said|discussed|made|signed|agreed|"
     r"planned|proposed|offered|sent|deployed|happened|existed|took place)\b",
     re.IGNORECASE,
@@ -53,6 +54,14 @@ _REQUEST_OBJECT = re.compile(
     r"^\W*(?:\w+\W+){0,3}?(?:motion|request|bail|application|appeal|permission|access|entry|"
     r"petition|visa|parole|licen[cs]e|asylum|admission|service|treatment|coverage|benefits?|"
     r"bond|requests?|motions?|applications?|appeals?|claims? for|funding)\b",
+    re.IGNORECASE,
+)
+_OUTLET_VERDICT = re.compile(
+    r"\b(?:is|was|are|were|turned out to be|has been|have been|proved to be)\s+"
+    r"(?:(?:a|an|completely|totally|entirely|just|simply|all|clearly|indeed|in fact)\s+)*"
+    r"(?:hoax|fake|untrue|not true|fabricated|a fabrication|satire|satirical|debunked|"
+    r"made up|photoshopped|doctored)\b|"
+    r"\bthere (?:is|was) no (?:evidence|truth|proof) (?:that|to|of|for)\b|\bno truth to\b",
     re.IGNORECASE,
 )
 _OUTLET_DENIAL = re.compile(
@@ -95,7 +104,7 @@ def is_denial(verb: str, content: str) -> bool:
 
 def outlet_denies(sentence: str) -> bool:
     """An outlet rejecting a claim in its own voice: "Reports that ... are false."."""
-    return bool(_OUTLET_DENIAL.search(sentence))
+    return bool(_OUTLET_DENIAL.search(sentence) or _OUTLET_VERDICT.search(sentence))
 
 
 def has_denial_cue(text: str) -> bool:
