@@ -27,7 +27,8 @@ DISPUTE_SIMILARITY = 0.12
 CONTINUATION_SENTENCES = 3
 MIN_SHARED_TERMS = 2
 ANTECEDENT_WEIGHT = 0.3
-MAX_CLAIMS = 10
+CONTESTED_MERGE_SIMILARITY = 0.2
+MAX_CLAIMS = 6
 
 _CONTINUES = re.compile(
     r"\b(?:continues?|continuing|still|remains?|remaining|holds?|holding|not|no|never|"
@@ -311,6 +312,28 @@ def _to_claim(group: _Group, disputed: bool) -> Claim:
     )
 
 
+def _merge_contested(
+    groups: list[_Group], contested: dict[int, list[int]], sim: _Similarity
+) -> None:
+    """One party's contested claims that say much the same thing ("fully recaptured Kursk",
+    "the operation to liberate Kursk Oblast is complete") become one claim with all its
+    counters, so the reader sees the dispute once."""
+    keys = sorted(contested)
+    vectors = {g: sim.matrix([i.content for i in groups[g].items]) for g in keys}
+    for a_pos, a in enumerate(keys):
+        if a not in contested:
+            continue
+        for b in keys[a_pos + 1 :]:
+            if b not in contested or groups[a].party != groups[b].party:
+                continue
+            if float(np.max(vectors[a] @ vectors[b].T)) < CONTESTED_MERGE_SIMILARITY:
+                continue
+            groups[a].items.extend(groups[b].items)
+            groups[b].items = []
+            vectors[a] = np.vstack([vectors[a], vectors[b]])
+            contested[a].extend(d for d in contested.pop(b) if d not in contested[a])
+
+
 def analyse_claims(story: Story, max_claims: int = MAX_CLAIMS) -> tuple[
     tuple[Claim, ...], tuple[Dispute, ...]
 ]:
@@ -321,6 +344,7 @@ def analyse_claims(story: Story, max_claims: int = MAX_CLAIMS) -> tuple[
     sim = _Similarity([i.context for i in items])
     groups = _merge(items, sim)
     contested = _link_disputes(groups, sim)
+    _merge_contested(groups, contested, sim)
     counters = {d for ds in contested.values() for d in ds}
 
     def priority(g: int) -> tuple[int, int, int]:
@@ -330,14 +354,14 @@ def analyse_claims(story: Story, max_claims: int = MAX_CLAIMS) -> tuple[
         flagged = 0 if g in contested else 1 if g in counters else 2
         return (flagged, -origins, first[0] * 10**7 + first[1])
 
-    order = sorted(range(len(groups)), key=priority)
+    order = sorted((g for g in range(len(groups)) if groups[g].items), key=priority)
     keep = [g for g in order if g in contested or g in counters]
-    keep += [g for g in order if g not in keep][: max(0, max_claims - len(keep))]
+    keep += [g for g in order if g not in keep][:max_claims]
     keep.sort(key=priority)
     index_of = {g: k for k, g in enumerate(keep)}
     claims = tuple(_to_claim(groups[g], disputed=g in contested) for g in keep)
     disputes = tuple(
-        Dispute(claim=index_of[g], counter=tuple(index_of[d] for d in ds), kind="denial")
+        Dispute(claim=index_of[g], counter=tuple(sorted(index_of[d] for d in ds)), kind="denial")
         for g, ds in sorted(contested.items(), key=lambda kv: index_of[kv[0]])
     )
     return claims, disputes
