@@ -279,20 +279,28 @@ def _why(members: np.ndarray, features: _Features) -> WhyGrouped:
     present = np.asarray((sub > 0).sum(axis=0)).ravel()
     weight = np.asarray(sub.sum(axis=0)).ravel()
     shared = np.flatnonzero(present >= max(2, math.ceil(m / 2)))
-    # Names before other words; the more articles share one the earlier; full names first.
+    # The more articles share a term the earlier; then names before words, full names first.
     ranked = sorted(
         shared,
         key=lambda c: (
-            c >= features.name_columns,
             -present[c],
+            c >= features.name_columns,
             " " not in features.names[c],
             -weight[c],
             c,
         ),
     )
+    names = [features.names[c] for c in shared if c < features.name_columns]
+    spelled = {name.casefold(): name for name in names}
+    mentioned = np.flatnonzero(present[: features.name_columns])
+    in_names = {word for c in mentioned for word in features.names[c].casefold().split()}
     terms: list[str] = []
     for column in ranked:
         term = features.names[column]
+        if column >= features.name_columns:
+            if term in in_names and term not in spelled:
+                continue  # a piece of a name ("north" of "North Korea"): the name says it
+            term = spelled.get(term, term)
         if any(term.casefold() in t.casefold().split() for t in terms):
             continue
         terms.append(term)

@@ -135,7 +135,7 @@ def test_why_grouped_names_what_the_articles_share() -> None:
     articles, _ = fixture_articles()
     stories = cluster_stories(articles, assign_origins(articles), now=NOW, prior=[])
     bridge = next(s for s in stories if "a00" in {a.id for a in s.articles})
-    assert "Priya Nandakumar" in bridge.why_grouped.terms
+    assert any("Nandakumar" in term for term in bridge.why_grouped.terms)
     assert "Harlow Bridge" in bridge.why_grouped.terms
     assert 0.0 < bridge.why_grouped.similarity < 1.0
     single = next(s for s in stories if [a.id for a in s.articles] == ["a11"])
