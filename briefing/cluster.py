@@ -79,9 +79,12 @@ class _Features:
     name_columns: int
 
 
-def _when(article: Article) -> datetime:
-    moment = article.published
+def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _when(article: Article) -> datetime:
+    return _aware(article.published)
 
 
 def _chronological(article: Article) -> tuple[datetime, str]:
@@ -190,7 +193,9 @@ def _features(articles: Sequence[Article]) -> _Features:
         [article_names(a, lead) for a, lead in zip(articles, leads, strict=True)],
         CountVectorizer(analyzer=_name_tokens, lowercase=False, dtype=np.float32),
     )
-    matrix = normalize(sp.hstack([name_matrix * NAME_WEIGHT, word_matrix], format="csr"))
+    matrix = sp.hstack([name_matrix * NAME_WEIGHT, word_matrix], format="csr")
+    if matrix.shape[1]:
+        matrix = normalize(matrix)
     return _Features(matrix=matrix, names=name_terms + word_terms, name_columns=len(name_terms))
 
 
@@ -316,7 +321,8 @@ def _centroids(groups: Sequence[np.ndarray], matrix: sp.csr_matrix) -> sp.csr_ma
     membership = sp.csr_matrix(
         (np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(len(groups), matrix.shape[0])
     )
-    return normalize(membership @ matrix)
+    centres = membership @ matrix
+    return normalize(centres) if centres.shape[1] else centres
 
 
 def _continue_prior(
@@ -361,6 +367,7 @@ def cluster_stories(
     """Group ``articles`` into stories; a story continuing one in ``prior`` keeps its id and is
     marked developing. Articles already used by a prior story are left out."""
     settings = settings or ClusterConfig()
+    now = _aware(now)
     used = {a.id for story in prior for a in story.articles}
     fresh = sorted({a.id: a for a in articles if a.id not in used}.values(), key=lambda a: a.id)
     prior = [p for p in prior if p.articles]
@@ -421,8 +428,9 @@ def _score(story: Story, now: datetime) -> float:
 def rank_stories(stories: Sequence[Story], now: datetime, limit: int) -> list[Story]:
     """Stories in the order a reader should see them, at most ``limit``: multi-source stories
     first (more independent origins, more outlets, newer, developing), single-source after."""
+    now = _aware(now)
     ranked = sorted(
-        stories,
+        (s for s in stories if s.articles),
         key=lambda s: (s.source_count < 2, -_score(s, now), s.id),
     )
     return ranked[: max(limit, 0)]

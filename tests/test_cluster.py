@@ -212,6 +212,10 @@ def test_malformed_articles_do_not_crash_clustering() -> None:
     stories = cluster_stories(odd, {}, now=NOW, prior=[])
     assert sorted(a.id for s in stories for a in s.articles) == ["caps", "digits", "empty"]
     assert cluster_stories([], {}, now=NOW, prior=[]) == []
+    lone = cluster_stories(odd[:1], {}, now=naive, prior=[Story("s-p", (odd[1],), {})])
+    assert [a.id for s in lone for a in s.articles] == ["empty"]
+    assert len(rank_stories([*stories, Story(id="s-none", articles=(), origins={})], now=naive,
+                            limit=5)) == 3
 
 
 def test_names_are_capitalised_spans_without_sentence_openers_or_possessives() -> None:
