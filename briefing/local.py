@@ -1,8 +1,8 @@
 """Local sources: a feed file on disk, or a folder of articles (.txt, .md, .html).
 
-In a folder, each file is one article: its title is the first line of the cleaned text (Markdown
-``#`` marks removed) or the page's <title>, its date the file's modification time. A file that
-cannot be read or holds no text is reported and skipped.
+In a folder, each file is one article: its title is the first line of the cleaned text
+(Markdown rendered to plain text first) or the page's <title>, its date the file's modification
+time. A file that cannot be read or holds no text is reported and skipped.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from markdown_it import MarkdownIt
+
 from .clean import clean_text
-from .feeds import article_id, parse_feed
+from .feeds import article_id, html_to_text, parse_feed
 from .fulltext import extract_text, html_title
 from .models import Article, Source
 
@@ -97,7 +99,10 @@ def _read_folder(source: Source, folder: Path, now: datetime) -> LocalResult:
         if path.suffix.lower() in (".html", ".htm"):
             title, text = _html_article(body, path)
         else:
-            title, text = split_title(clean_text(_decode(body)), markdown=path.suffix != ".txt")
+            raw = _decode(body)
+            if path.suffix.lower() != ".txt":
+                raw = _markdown_text(raw)
+            title, text = split_title(clean_text(raw))
         if not text:
             result.problems.append(f"{relative}: no article text")
             continue
@@ -119,7 +124,7 @@ def _html_article(body: bytes, path: Path) -> tuple[str, str]:
     text = clean_text(extract_text(body, url=path.resolve().as_uri()) or "")
     title = html_title(body)
     if not title:
-        return split_title(text, markdown=False)
+        return split_title(text)
     lines = text.split("\n\n")
     if lines and lines[0].strip().lower() == title.lower():
         text = "\n\n".join(lines[1:])
@@ -130,15 +135,18 @@ def _first_line(text: str) -> str:
     return text.strip().split("\n", 1)[0].strip() if text.strip() else ""
 
 
-def split_title(text: str, *, markdown: bool) -> tuple[str, str]:
+def _markdown_text(source: str) -> str:
+    """Markdown rendered to plain lines: no #, *, _ or [link](url) syntax left in the text."""
+    return html_to_text(MarkdownIt("commonmark").render(source))
+
+
+def split_title(text: str) -> tuple[str, str]:
     """(title, body) of a cleaned article. A short first line is the title and leaves the body;
     a first line that is already prose stays in the body and lends its opening as the title."""
     paragraphs = text.split("\n\n") if text else []
     if not paragraphs:
         return "", ""
     first = paragraphs[0]
-    if markdown:
-        first = re.sub(r"^#{1,6}\s+", "", first).strip()
     if len(first) <= _TITLE_MAX and not re.search(r"[.!?]\s+\S", first):
         body = "\n\n".join(paragraphs[1:]).strip()
         if body:

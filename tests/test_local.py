@@ -60,7 +60,9 @@ def test_seed_folder_through_collect_is_stored_once(shared: Path, tmp_path: Path
 
 
 def test_markdown_html_and_text_files(tmp_path: Path) -> None:
-    (tmp_path / "one.md").write_text("# Dam repairs finished\n\nThe dam was repaired in May.\n")
+    (tmp_path / "one.md").write_text(
+        "# Dam repairs finished\n\nThe dam was *repaired* in [May](http://x.example/).\n\n"
+        "- Engineers **checked** the spillway.\n")
     paragraphs = "".join(f"<p>Paragraph {i}: the library reopened after a long renovation "
                          f"that took two years and cost more than planned.</p>" for i in range(6))
     (tmp_path / "two.html").write_text(
@@ -73,7 +75,8 @@ def test_markdown_html_and_text_files(tmp_path: Path) -> None:
     result = read_local_source(Source("Folder", str(tmp_path)), NOW)
     by_title = {a.title: a for a in result.articles}
     assert set(by_title) == {"Dam repairs finished", "Library reopens", "Short headline"}
-    assert by_title["Dam repairs finished"].text == "The dam was repaired in May."
+    assert by_title["Dam repairs finished"].text == (
+        "The dam was repaired in May.\n\nEngineers checked the spillway.")
     assert "Paragraph 5" in by_title["Library reopens"].text
     assert by_title["Short headline"].text == "First line of the story."
     assert result.problems == ["empty.txt: no article text"]
@@ -117,8 +120,8 @@ def test_missing_and_malformed_feed_files_are_reported(tmp_path: Path) -> None:
 
 
 def test_split_title() -> None:
-    assert split_title("Headline\n\nBody text.", markdown=False) == ("Headline", "Body text.")
+    assert split_title("Headline\n\nBody text.") == ("Headline", "Body text.")
     prose = "The first line is already a sentence. It goes on."
-    title, body = split_title(prose + "\n\nMore.", markdown=False)
+    title, body = split_title(prose + "\n\nMore.")
     assert title == "The first line is already a sentence." and body.startswith(prose)
-    assert split_title("## Only a heading", markdown=True) == ("Only a heading", "Only a heading")
+    assert split_title("Only a heading") == ("Only a heading", "Only a heading")
