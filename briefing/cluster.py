@@ -1,11 +1,13 @@
 """Group a window's articles into stories and rank them: the cluster stage.
 
-Each article becomes a TF-IDF vector of its title and lead plus the names it leans on
-(capitalised spans: people, places, organisations). Candidate pairs come from a sparse
-inverted-index product restricted to distinctive features, so the cost grows with the number
-of articles rather than its square; a candidate pair joins when its cosine similarity clears a
-threshold that rises with the publication gap. Groups are then refined by average-linkage
-agglomerative clustering so one loose link cannot chain two events together.
+Each article becomes a TF-IDF vector (scikit-learn) of its title and lead plus the names it
+leans on (capitalised spans: people, places, organisations). Neighbours come from a sparse
+product restricted to distinctive features (an inverted index: only articles sharing a rare
+term meet), so the cost grows with the number of articles rather than its square; a pair is
+linked when its similarity clears a threshold that rises with the publication gap. Linked
+groups are then refined by average-linkage agglomerative clustering (scikit-learn) so one loose
+link cannot chain two events together. A new story that matches a story of an earlier briefing
+takes over its id and is marked developing.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ BLOCK_STEP = 0.05
 CANDIDATE_MAX_DF = 60
 CANDIDATE_MAX_DF_SHARE = 0.01
 
+# Names are capitalised spans found by a regular expression: a named-entity model (spaCy,
+# NLTK) would need a download at run time, which the project forbids.
 _NAME_TOKEN = r"[A-Z][\w'’.-]*\w"
 _CONNECTOR = r"(?:of|de|al|bin|van|von|la|le)[ \t]+"
 _NAME = re.compile(rf"\b{_NAME_TOKEN}(?:[ \t]+(?:{_CONNECTOR})?{_NAME_TOKEN})*")

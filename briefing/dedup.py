@@ -11,13 +11,15 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
+import scipy.sparse as sp
 from courlan import normalize_url
 from datasketch import MinHash, MinHashLSH
+from scipy.sparse.csgraph import connected_components
 
 from .models import Article
 
@@ -121,59 +123,26 @@ def minhashes(bodies: Sequence[Sequence[str]]) -> list[MinHash | None]:
     return result
 
 
-class _Groups:
-    """Union-find over article indexes; each group's root is its earliest article."""
-
-    def __init__(self, order: Sequence[tuple[datetime, str]]) -> None:
-        self.parent = list(range(len(order)))
-        self.order = order
-
-    def find(self, i: int) -> int:
-        root = i
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[i] != root:
-            self.parent[i], i = root, self.parent[i]
-        return root
-
-    def union(self, i: int, j: int) -> None:
-        a, b = self.find(i), self.find(j)
-        if a == b:
-            return
-        if self.order[b] < self.order[a]:
-            a, b = b, a
-        self.parent[b] = a
-
-
 def _when(article: Article) -> datetime:
     moment = article.published
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _join_equal_keys(groups: _Groups, keys: Iterable[tuple[int, str | None]]) -> None:
+def _equal_key_pairs(keys: Iterable[tuple[int, str | None]]) -> Iterator[tuple[int, int]]:
+    """Links from each article to the first article that has the same key."""
     first: dict[str, int] = {}
     for index, key in keys:
         if key is None:
             continue
         if key in first:
-            groups.union(first[key], index)
+            yield first[key], index
         else:
             first[key] = index
 
 
-def assign_origins(
-    articles: Sequence[Article], *, threshold: float = NEAR_DUPLICATE_JACCARD
-) -> dict[str, str]:
-    """Map each article id to its origin id: the id of the earliest article of its copy group.
-
-    ``threshold`` is the estimated Jaccard similarity of shingle sets above which two bodies
-    count as copies of one text.
-    """
-    order = [(_when(a), a.id) for a in articles]
-    groups = _Groups(order)
-    _join_equal_keys(groups, ((i, canonical_url(a.url) or None) for i, a in enumerate(articles)))
-    _join_equal_keys(groups, ((i, content_hash(a.text)) for i, a in enumerate(articles)))
-
+def _near_duplicate_pairs(
+    articles: Sequence[Article], threshold: float
+) -> Iterator[tuple[int, int]]:
     # Weighted towards recall: a missed pair costs a false corroboration, a spurious candidate
     # only one exact signature comparison.
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=(0.2, 0.8))
@@ -182,9 +151,35 @@ def assign_origins(
         if sig is None:
             continue
         for other in lsh.query(sig):
-            # LSH returns candidates; confirm with the signature estimate before joining.
+            # LSH returns candidates; confirm with the signature estimate before linking.
             if sig.jaccard(signatures[other]) >= threshold:
-                groups.union(other, index)
+                yield other, index
         lsh.insert(index, sig)
         signatures[index] = sig
-    return {a.id: articles[groups.find(i)].id for i, a in enumerate(articles)}
+
+
+def assign_origins(
+    articles: Sequence[Article], *, threshold: float = NEAR_DUPLICATE_JACCARD
+) -> dict[str, str]:
+    """Map each article id to its origin id: the id of the earliest article of its copy group.
+
+    Articles are linked by canonical URL, content hash and near-duplicate bodies; an origin is
+    a connected group of links. ``threshold`` is the estimated Jaccard similarity of shingle
+    sets above which two bodies count as copies of one text.
+    """
+    if not articles:
+        return {}
+    links = [
+        *_equal_key_pairs((i, canonical_url(a.url) or None) for i, a in enumerate(articles)),
+        *_equal_key_pairs((i, content_hash(a.text)) for i, a in enumerate(articles)),
+        *_near_duplicate_pairs(articles, threshold),
+    ]
+    count = len(articles)
+    rows = np.array([i for i, _ in links], dtype=np.int64)
+    cols = np.array([j for _, j in links], dtype=np.int64)
+    graph = sp.coo_matrix((np.ones(len(links)), (rows, cols)), shape=(count, count))
+    _, labels = connected_components(graph, directed=False)
+    earliest: dict[int, int] = {}
+    for index in sorted(range(count), key=lambda i: (_when(articles[i]), articles[i].id)):
+        earliest.setdefault(int(labels[index]), index)
+    return {a.id: articles[earliest[int(labels[i])]].id for i, a in enumerate(articles)}
