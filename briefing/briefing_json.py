@@ -7,6 +7,7 @@ Keys are written sorted and without any run-time value (no creation time), so th
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from .models import Briefing, StoryBrief
@@ -70,8 +71,8 @@ def _story(brief: StoryBrief) -> dict[str, Any]:
                         "text": v.text,
                         "article_id": v.article_id,
                         "source": v.source,
-                        "low": v.low,
-                        "high": v.high,
+                        "low": _finite(v.low),
+                        "high": _finite(v.high),
                         "qualifier": v.qualifier,
                         "start": v.start,
                         "end": v.end,
@@ -82,6 +83,11 @@ def _story(brief: StoryBrief) -> dict[str, Any]:
             for f in brief.figures
         ],
     }
+
+
+def _finite(number: float) -> float | None:
+    """JSON has no Infinity: an open end ("at least 10,000") is written as null."""
+    return number if math.isfinite(number) else None
 
 
 def to_dict(briefing: Briefing) -> dict[str, Any]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import math
+from datetime import timedelta
 
 import pytest
-from claims_helpers import FIXTURES, SEEDS, article, fixture_story, seed_story, story
+from claims_helpers import FIXTURES, NOW, SEEDS, article, fixture_story, seed_story, story
 
+from briefing import briefing_json
 from briefing.claims import analyse_figures
 from briefing.figures import extract_figures
-from briefing.models import FigureSet
+from briefing.models import Briefing, FigureSet, StoryBrief
 
 
 def _one(text: str):  # type: ignore[no-untyped-def]
@@ -167,3 +170,25 @@ def test_seeds_north_korean_troop_estimates_form_one_group() -> None:
         text = next(a.text for a in s.articles if a.id == value.article_id)
         assert text[value.start : value.end] == value.text
     assert not any(fs.disagree for fs in sets)
+
+
+def test_open_ended_interval_is_valid_json() -> None:
+    s = story(
+        article("a", "Seoul said North Korea had sent at least 10,000 troops to Russia."),
+        article(
+            "b", "Officials said between 10,000 and 14,000 North Korean troops were sent to Russia."
+        ),
+    )
+    figures = analyse_figures(s)
+    assert figures and figures[0].values[0].high == math.inf
+    brief = StoryBrief(story=s, headline="h", summary=(), figures=figures)
+    out = briefing_json.to_json(
+        Briefing("2025-04-27", NOW, NOW - timedelta(days=1), NOW, "UTC", (brief,))
+    )
+
+    def refuse(constant: str) -> float:
+        raise AssertionError(f"not JSON: {constant}")
+
+    data = json.loads(out, parse_constant=refuse)
+    values = data["stories"][0]["figures"][0]["values"]
+    assert values[0]["low"] == 10_000 and values[0]["high"] is None
