@@ -85,6 +85,8 @@ def check_url(url: str | httpx.URL, *, allow_private_hosts: bool,
         raise BlockedAddressError(f"refusing non-http(s) URL {str(url)[:200]!r}")
     if not parsed.host:
         raise FetchError(f"URL has no host: {str(url)[:200]!r}")
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise FetchError(f"URL has an impossible port: {str(url)[:200]!r}")
     if not allow_private_hosts:
         host = parsed.host.strip("[]")
         try:
@@ -355,11 +357,16 @@ class Fetcher:
                 except TimeoutError:
                     raise FetchError(f"no complete response within "
                                      f"{self.config.timeout_seconds:g} s") from None
-                except httpx.HTTPError as err:
+                except (httpx.HTTPError, httpx.InvalidURL) as err:
                     raise FetchError(_describe(err)) from None
+                except OSError as err:
+                    raise FetchError(f"network error: {err}") from None
             if status in _REDIRECTS and location:
-                target = check_url(current.join(location),
-                                   allow_private_hosts=self.allow_private_hosts,
+                try:
+                    joined = current.join(location)
+                except (httpx.InvalidURL, ValueError, TypeError) as err:
+                    raise FetchError(f"bad redirect Location {location[:200]!r}: {err}") from None
+                target = check_url(joined, allow_private_hosts=self.allow_private_hosts,
                                    exempt=self.exempt)
                 hops.append((status, str(target)))
                 if status in _PERMANENT and len(hops) == sum(
@@ -405,8 +412,8 @@ def _origin(url: httpx.URL) -> str:
     return f"{url.scheme}://{url.host}:{port}"
 
 
-def _describe(err: httpx.HTTPError) -> str:
-    kinds: dict[type[httpx.HTTPError], str] = {
+def _describe(err: httpx.HTTPError | httpx.InvalidURL) -> str:
+    kinds: dict[type[Exception], str] = {
         httpx.ConnectTimeout: "connect timeout",
         httpx.ReadTimeout: "read timeout",
         httpx.ConnectError: "cannot connect",

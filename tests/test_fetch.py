@@ -238,3 +238,9 @@ def test_next_poll_takes_the_largest_delay_capped_at_a_day() -> None:
         hours=24)
     assert next_poll(NOW, base=base, failures=3) == NOW + timedelta(hours=4)
     assert next_poll(NOW, base=base, failures=30) == NOW + timedelta(hours=24)
+
+
+def test_bad_redirect_target_is_a_fetch_error(server: LoopbackServer) -> None:
+    server.routes["/bad"] = _redirect("http://127.0.0.1:99999/x")
+    with pytest.raises(FetchError):
+        fetch(server.url("/bad"))
