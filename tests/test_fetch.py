@@ -244,3 +244,26 @@ def test_bad_redirect_target_is_a_fetch_error(server: LoopbackServer) -> None:
     server.routes["/bad"] = _redirect("http://127.0.0.1:99999/x")
     with pytest.raises(FetchError):
         fetch(server.url("/bad"))
+
+
+def test_broken_responses_are_fetch_errors(server: LoopbackServer) -> None:
+    def cut_short(request: Request) -> None:
+        request.send_response(200)
+        request.send_header("Content-Length", "5000")
+        request.end_headers()
+        request.wfile.write(b"<rss>only the start")
+        request.close_connection = True
+
+    def not_http(request: Request) -> None:
+        request.wfile.write(b"SSH-2.0-OpenSSH\r\n\r\n")
+        request.close_connection = True
+
+    server.routes["/corrupt"] = static(b"\x1f\x8b\x08 this is not gzip",
+                                       headers=[("Content-Encoding", "gzip")])
+    server.routes["/brotli"] = static(b"????", headers=[("Content-Encoding", "br")])
+    server.routes["/short"] = cut_short
+    server.routes["/ssh"] = not_http
+    for path, message in [("/corrupt", "corrupt gzip"), ("/brotli", "unsupported"),
+                          ("/short", "protocol error"), ("/ssh", "protocol error")]:
+        with pytest.raises(FetchError, match=message):
+            fetch(server.url(path))
