@@ -12,18 +12,22 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, time
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
-from . import deliver, pipeline, schedule
-from . import status as status_mod
 from .config import Config, load_config
 from .errors import BriefingError, InputError
 from .lock import build_lock
 from .store import Store
 from .when import briefing_date, parse_as_of
+
+if TYPE_CHECKING:
+    from .deliver import DeliveryReport
+
+# The pipeline (scikit-learn, WeasyPrint, NLTK...) is imported inside the commands that need it,
+# so `--help`, `status` and a bad config answer at once.
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Daily news briefing: extractive, traceable."
@@ -106,6 +110,8 @@ def run(
     _setup_logging(verbose)
     cfg = load_config(config)
     moment = _as_of(cfg, as_of)
+    from . import pipeline
+
     with build_lock(cfg.database, "briefing run"), Store(cfg.database) as store:
         result = pipeline.run_once(
             cfg, store, moment, _now(), do_collect=collect, progress=_progress(), send=send
@@ -141,6 +147,8 @@ def pdf(
     cfg = load_config(config)
     moment = _as_of(cfg, as_of)
     target = output or Path(f"briefing-{briefing_date(moment, cfg.tz)}.pdf")
+    from . import pipeline
+
     with Store(cfg.database) as store:
         path = pipeline.one_off_pdf(
             cfg, store, moment, _now(), target, do_collect=collect, progress=_progress()
@@ -157,6 +165,8 @@ def collect(
     """Fetch what is new from every source into the database."""
     _setup_logging(verbose)
     cfg = load_config(config)
+    from . import pipeline
+
     with Store(cfg.database) as store:
         report = pipeline.collect(cfg, store, _now(), progress=_progress())
     out.print(report.summary_line())
@@ -164,7 +174,7 @@ def collect(
         raise typer.Exit(1)
 
 
-def _print_delivery(report: deliver.DeliveryReport) -> None:
+def _print_delivery(report: DeliveryReport) -> None:
     for item in report.results:
         detail = f" ({item.error})" if item.error else ""
         out.print(f"{item.date} {item.recipient}: {item.state}{detail}")
@@ -189,6 +199,8 @@ def send(
             date = datetime.strptime(date, "%Y-%m-%d").date().isoformat()
         except ValueError:
             raise InputError(f"--date: {date!r} is not a date like 2026-11-21") from None
+    from . import deliver
+
     with build_lock(cfg.database, "briefing send"), Store(cfg.database) as store:
         report = deliver.deliver_pending(cfg, store, _now(), date, retry_failed=date is not None)
     _print_delivery(report)
@@ -201,6 +213,8 @@ def send(
 def daemon(config: ConfigOption = Path("config.yaml")) -> None:
     """Run the schedule: collect every N minutes, build and mail at schedule.time (local)."""
     _setup_logging(True)
+    from . import schedule
+
     schedule.run_daemon(load_config(config))
 
 
@@ -208,12 +222,29 @@ def daemon(config: ConfigOption = Path("config.yaml")) -> None:
 @guarded
 def status(config: ConfigOption = Path("config.yaml")) -> None:
     """Last and next briefing, last collect, feed health, deliveries (exit 4: needs attention)."""
+    from . import status as status_mod
+
     cfg = load_config(config)
     with Store(cfg.database) as store:
         found = status_mod.gather_status(cfg, store, _now())
     out.print(status_mod.format_status(found, cfg))
     if found.needs_attention:
         raise typer.Exit(4)
+
+
+@sources_app.command("import")
+@guarded
+def sources_import(
+    opml: Annotated[Path, typer.Argument(help="OPML file exported from a feed reader.")],
+    config: ConfigOption = Path("config.yaml"),
+) -> None:
+    """Add the feeds of an OPML file to the config file's sources (comments kept)."""
+    from .opml import import_opml
+
+    added = import_opml(opml, load_config(config))
+    for source in added:
+        out.print(f"added {source.name}: {source.url}")
+    out.print(f"{len(added)} new source{'s' if len(added) != 1 else ''} added to {config}")
 
 
 def main() -> None:

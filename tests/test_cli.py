@@ -54,3 +54,30 @@ def test_bad_as_of_is_exit_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "--as-of: 'yesterday-ish' is not an ISO-8601 date or time" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_sources_import_adds_the_opml_feeds_to_the_config(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text(
+        "# my feeds\nsources:\n  - {name: Kept, url: 'https://kept.example/rss'}\n"
+    )
+    (tmp_path / "feeds.opml").write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>'
+        '<outline text="News"><outline type="rss" text="Alpha" xmlUrl="https://alpha.example/feed"/>'
+        '<outline type="rss" text="Kept" xmlUrl="https://kept.example/rss"/></outline>'
+        "</body></opml>"
+    )
+    result = briefing("sources", "import", "feeds.opml", "--config", "config.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "added Alpha: https://alpha.example/feed" in result.stdout
+    assert "1 new source added" in result.stdout
+    text = (tmp_path / "config.yaml").read_text()
+    assert text.startswith("# my feeds")
+    assert "https://alpha.example/feed" in text and text.count("kept.example") == 1
+
+
+def test_sources_import_of_a_missing_file_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text("sources: []\n")
+    result = briefing("sources", "import", "nope.opml", "--config", "config.yaml", cwd=tmp_path)
+    assert result.returncode in (1, 2)
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
