@@ -5,9 +5,12 @@ Recognised shapes (offsets are exact character positions in the article text):
 - ``X said/claimed/announced/... (that) CONTENT``
 - ``CONTENT, X said ...`` and ``"QUOTE," X said`` / ``"QUOTE," said X``
 - ``according to X, CONTENT``
+- ``"QUOTE," a statement rejected by X``: X denies the quote
+- with an outlet name, a sentence rejecting a claim in the outlet's own voice
 
 A sentence holding two statements joined by "though", "but", "while" or ";" is cut into
-clauses so that each statement keeps its own span.
+clauses so that each statement keeps its own span. Headlines, captions and list lines (no
+closing punctuation) are skipped.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ REPORTING_VERBS = wordset(
     concedes conceded"""
 ) | DENY_VERBS
 
+_NEEDS_THAT = wordset("add adds added note notes noted")
 _FOLLOWING_ACTOR_VERBS = wordset(
     "said says added noted stated wrote told claimed insisted explained"
 )
@@ -410,9 +414,12 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
                 continue
         after = text[tok.end : end]
         that = re.match(r"\s*(?:[^,.;:“”\"]{0,40}?\s)?(?:that|:)\s+", after)
+        trailing = _is_trailing(text, start, actor[0], after)
+        if verb in _NEEDS_THAT and not (that or trailing or re.match(r"\s*,?\s*[“\"]", after)):
+            continue
         if that:
             c_start, c_end = _trim(text, tok.end + that.end(), end)
-        elif _is_trailing(text, start, actor[0], after):
+        elif trailing:
             lead_end = re.search(r",\s*(?:the\s+|a\s+|an\s+)?$", text[start : actor[0]], re.I)
             assert lead_end is not None
             c_start, c_end = _trim(text, start, start + lead_end.start())

@@ -36,6 +36,7 @@ _CONTINUES = re.compile(
     re.IGNORECASE,
 )
 
+
 @dataclass
 class _Item:
     """One attributed statement of one article, with its actor resolved."""
@@ -47,7 +48,6 @@ class _Item:
     actor: str
     party: str
     stance: Stance
-    text: str
     content: str
     context: str
     explicit_denial: bool = False
@@ -66,10 +66,6 @@ class _Group:
     @property
     def party(self) -> str:
         return self.items[0].party
-
-
-def _terms(text: str) -> list[str]:
-    return content_terms(text)
 
 
 def _clean_actor(actor: str) -> str:
@@ -118,7 +114,6 @@ def _items_for_story(story: Story) -> list[_Item]:
                 actor=actor,
                 party=f"outlet:{actor}" if att.outlet_voice else party_of(actor),
                 stance=att.stance,
-                text=text[att.start : att.end],
                 content=content,
                 context=context,
                 explicit_denial=att.stance == "denies",
@@ -155,7 +150,7 @@ def _antecedent(text: str, sentences: Sequence[Span], att: Attribution, title: s
     sentence, else the sentence before (the title for the first sentence)."""
     sentence = sentences[att.sentence]
     earlier_clause = text[sentence.start : att.start]
-    if len(_terms(earlier_clause)) >= 4:
+    if len(content_terms(earlier_clause)) >= 4:
         return earlier_clause
     return sentences[att.sentence - 1].text if att.sentence > 0 else title
 
@@ -199,8 +194,8 @@ class _Similarity:
     """TF-IDF cosine over stemmed content words, fitted on one story's statements."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        self._vectorizer = TfidfVectorizer(analyzer=_terms, norm="l2")
-        docs = [t for t in texts if _terms(t)] or ["empty"]
+        self._vectorizer = TfidfVectorizer(analyzer=content_terms, norm="l2")
+        docs = [t for t in texts if content_terms(t)] or ["empty"]
         self._vectorizer.fit(docs)
 
     def matrix(self, texts: Sequence[str]) -> np.ndarray:
@@ -208,10 +203,13 @@ class _Similarity:
 
 
 def _merge(items: list[_Item], sim: _Similarity) -> list[_Group]:
-    vectors = sim.matrix([i.content for i in items]) if items else np.zeros((0, 1))
+    """Statements of one party with one stance that say the same thing become one claim
+    (single pass, each joining the closest group centroid above MERGE_SIMILARITY)."""
+    vectors = sim.matrix([i.content for i in items])
     groups: list[_Group] = []
+    members: list[list[int]] = []
     centroids: list[np.ndarray] = []
-    for item, vec in zip(items, vectors, strict=True):
+    for k, (item, vec) in enumerate(zip(items, vectors, strict=True)):
         best, best_score = -1, MERGE_SIMILARITY
         for g, group in enumerate(groups):
             if group.stance != item.stance or group.party != item.party:
@@ -221,12 +219,13 @@ def _merge(items: list[_Item], sim: _Similarity) -> list[_Group]:
                 best, best_score = g, score
         if best < 0:
             groups.append(_Group([item]))
+            members.append([k])
             centroids.append(vec)
         else:
             groups[best].items.append(item)
-            mean = np.mean(vectors[[items.index(i) for i in groups[best].items]], axis=0)
-            norm = float(np.linalg.norm(mean)) or 1.0
-            centroids[best] = mean / norm
+            members[best].append(k)
+            mean = np.mean(vectors[members[best]], axis=0)
+            centroids[best] = mean / (float(np.linalg.norm(mean)) or 1.0)
     return groups
 
 
@@ -264,14 +263,14 @@ def _link_disputes(groups: list[_Group], sim: _Similarity) -> dict[int, list[int
         vec, antecedent_vec = sim.matrix([context, antecedent])
         named = set().union(*(_targets_party(i) for i in group.items))
         best, best_score = -1, DISPUTE_SIMILARITY
-        context_terms = set(_terms(f"{context} {antecedent}"))
+        context_terms = set(content_terms(f"{context} {antecedent}"))
         for row, (g, member) in enumerate(members):
             claim_party = groups[g].party
             if claim_party == group.party:
                 continue
             if named and claim_party not in named:
                 continue
-            if len(context_terms & set(_terms(member.content))) < MIN_SHARED_TERMS:
+            if len(context_terms & set(content_terms(member.content))) < MIN_SHARED_TERMS:
                 continue
             score = float(member_vecs[row] @ vec) + ANTECEDENT_WEIGHT * float(
                 member_vecs[row] @ antecedent_vec
@@ -386,9 +385,9 @@ def denial_statements(text: str, *, attributed_only: bool = True) -> list[str]:
 def contests(claim: str, denials: Sequence[str]) -> bool:
     """True when one of ``denials`` (see :func:`denial_statements`) shares enough content with
     ``claim`` to be read as contesting it: the test analyse_story links denials with."""
-    claim_terms = set(_terms(claim))
+    claim_terms = set(content_terms(claim))
     return len(claim_terms) >= MIN_SHARED_TERMS and any(
-        len(claim_terms & set(_terms(d))) >= MIN_SHARED_TERMS for d in denials
+        len(claim_terms & set(content_terms(d))) >= MIN_SHARED_TERMS for d in denials
     )
 
 
@@ -406,10 +405,6 @@ def analyse_story(
     """Claims (merged, with independent-origin counts), disputes and figure groups of a story."""
     claims, disputes = analyse_claims(story)
     return claims, disputes, analyse_figures(story)
-
-
-def single_source(claim: Claim) -> bool:
-    return claim.origins <= 1
 
 
 

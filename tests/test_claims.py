@@ -289,3 +289,10 @@ def test_outlet_voice_denial_contests_another_partys_claim() -> None:
     counter = claims[disputes[0].counter[0]]
     assert counter.actor == "Harbour Herald" and counter.stance == "denies"
     assert counter.text == _article_text(s, "b")
+
+
+def test_add_and_note_report_only_with_a_statement() -> None:
+    assert find_attributions("North Korean forces added a new dimension to the war.") == []
+    assert [a.actor for a in find_attributions("The road will reopen soon, the mayor added.")] == [
+        "mayor"
+    ]
