@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 from scipy import sparse
@@ -46,6 +46,8 @@ DUPLICATE_SIMILARITY = 0.6
 MIN_SUPPORT = 2
 LEAD_SENTENCES = 2
 SAID_ALREADY = 0.8
+MAX_SENTENCES = 2500
+MIN_SENTENCES_PER_ARTICLE = 8
 
 
 @dataclass(frozen=True)
@@ -94,12 +96,15 @@ def _without_dateline(span: Span) -> Span:
 
 
 def _units(story: Story) -> list[_Unit]:
+    """Every article's sentences; in a very large story only each article's first ones, so the
+    sentence-similarity matrices stay within MAX_SENTENCES squared."""
     stem = stemmer()
+    per_article = max(MIN_SENTENCES_PER_ARTICLE, MAX_SENTENCES // max(len(story.articles), 1))
     units = []
     for index, article in enumerate(story.articles):
         text = article.text or ""
         caption_lines = [(p.start, p.end) for p in split_paragraphs(text) if is_caption(p.text)]
-        for position, whole in enumerate(split_sentences(text)):
+        for position, whole in enumerate(split_sentences(text)[:per_article]):
             span = _without_dateline(whole)
             on_caption_line = any(s <= span.start < e for s, e in caption_lines)
             tokens = tuple(w.lower() for w in words(span.text))
@@ -193,7 +198,7 @@ def summarize_story(
     for unit in units:
         paragraphs.setdefault(unit.article_index, []).append(unit.span.text)
     ratings = rate_sentences(
-        list(paragraphs.values()), algorithm, [a.title for a in story.articles]
+        list(paragraphs.values()), algorithm, [a.title or "" for a in story.articles]
     )
     if not any(u.usable for u in units):
         return ()
@@ -279,6 +284,11 @@ def _select(
     return chosen
 
 
+def _aware(moment: datetime) -> datetime:
+    """Naive times count as UTC, so a story mixing both still sorts."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def _reading_order(units: Sequence[_Unit], chosen: Sequence[int]) -> list[int]:
     """The opening pick's article first, the other articles oldest first, each in source order
     (so a sentence that needs its predecessor always follows it directly)."""
@@ -290,7 +300,7 @@ def _reading_order(units: Sequence[_Unit], chosen: Sequence[int]) -> list[int]:
         unit = units[i]
         return (
             unit.article_index != opening,
-            unit.article.published,
+            _aware(unit.article.published),
             unit.article_index,
             unit.span.start,
         )

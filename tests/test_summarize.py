@@ -10,6 +10,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from briefing import summarize as summarize_module
 from briefing.feeds import html_to_text
 from briefing.models import Article, Story
 from briefing.summarize import (
@@ -324,3 +325,41 @@ def test_wire_dateline_is_left_out_and_offsets_stay_exact() -> None:
     assert_verbatim(story, summary)
     assert not any("Coastal Wire" in s.text for s in summary)
     assert any(s.text.startswith("The harbour authority closed") for s in summary)
+
+
+def test_mixed_naive_and_aware_times_and_missing_titles_do_not_crash() -> None:
+    naive = make_article("n", HARBOUR_C, hours=1)
+    naive = Article(**{**naive.__dict__, "published": naive.published.replace(tzinfo=None)})
+    untitled = Article(**{**make_article("u", HARBOUR_B).__dict__, "title": ""})
+    story = make_story(make_article("a", HARBOUR_A), naive, untitled)
+    for algorithm in ALGORITHMS:
+        summary = summarize_story(story, algorithm=algorithm, max_words=200, max_sentences=6)
+        assert summary
+        assert_verbatim(story, summary)
+    assert choose_headline(story)
+
+
+def test_a_budget_smaller_than_any_sentence_gives_an_empty_summary() -> None:
+    assert summarize_story(harbour_story(), algorithm="lexrank", max_words=5, max_sentences=3) == ()
+
+
+def test_a_very_large_story_is_summarised_from_each_article_s_first_sentences(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(summarize_module, "MAX_SENTENCES", 100)
+    filler = "".join(
+        f"Filler line number {n} repeats the harbour report again.\n" for n in range(30)
+    )
+    articles = [
+        make_article(
+            f"x{n}", HARBOUR_A.replace("Port Elling", f"Port Elling {n}") + filler, hours=n
+        )
+        for n in range(10)
+    ]
+    story = make_story(*articles)
+    summary = summarize_story(story, algorithm="lexrank", max_words=500, max_sentences=50)
+    assert summary
+    assert_verbatim(story, summary)
+    for sentence in summary:
+        article = next(a for a in story.articles if a.id == sentence.article_id)
+        assert sentence.start < article.text.index("Filler line number 4 ")
