@@ -67,9 +67,10 @@ _CREDIT_LINE = re.compile(
     rf"|^.{{0,80}}(?:/\s*(?:{_CREDIT_WORDS})).{{0,40}}$",
     re.IGNORECASE | re.VERBOSE,
 )
+_AD_NAME = r"[A-Z][\w'’&]*(?:\ [A-Z&][\w'’&]*){1,3}"
 # "Personal Alarms – Be heard in a crisis — ..." : a product name, a dash, a pitch.
 _AD_PITCH = re.compile(
-    rf"^[A-Z][\w'’&]*(?:\ [A-Z&][\w'’&]*){{1,3}}\ {_DASH}\ [A-Z].{{5,100}}{_DASH}.{{1,80}}$",
+    rf"^(?![A-Z]+\ [A-Z]+\ ){_AD_NAME}\ {_DASH}\ [A-Z].{{5,100}}{_DASH}.{{1,80}}$",
     re.VERBOSE,
 )
 _OUTLET_ITEM = re.compile(rf"^[A-Z][A-Z .&]{{1,30}}\ {_DASH}\ \S.{{5,200}}$", re.VERBOSE)
@@ -79,9 +80,10 @@ _ROLE = re.compile(
     re.IGNORECASE,
 )
 _NAME = r"[A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|van|von|da|bin|al)){1,3}"
+# "Jane Roe is a senior news editor at the Gazette." A person's name, not "The ...".
 _BIO = re.compile(
-    rf"^{_NAME}\s+(?:is|was|has\ been|joined)\b.{{0,200}}?\b(?:editor|reporter|correspondent"
-    rf"|journalist|writer|columnist|contributor|producer|anchor)\b",
+    rf"^(?!The\ ){_NAME}\ is\ an?\ (?:[\w-]+\ ){{0,3}}(?:editor|reporter|correspondent"
+    rf"|journalist|writer|columnist|contributor|producer|anchor)s?\ (?:at|for|with|of)\ ",
     re.VERBOSE,
 )
 _NAME_LINE = re.compile(rf"^{_NAME}$")
@@ -180,10 +182,14 @@ def clean_text(text: str) -> str:
         if _SOURCES_HEAD.match(line):
             skip_block = True
             continue
+        # An author bio in the second half closes the article; what follows is page chrome.
+        in_tail = i >= len(lines) // 2
         if _BIO.match(line):
-            # An author bio closes the article; what follows is page chrome.
-            break
-        if _NAME_LINE.match(line) and nxt and len(nxt.split()) <= 5 and _ROLE.search(nxt):
+            if in_tail:
+                break
+            continue
+        if in_tail and _NAME_LINE.match(line) and nxt and len(nxt.split()) <= 5 \
+                and _ROLE.search(nxt):
             break
         if _COMMENTS.match(line):
             break
