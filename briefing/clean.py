@@ -36,6 +36,7 @@ _WIDGET = re.compile(
       | trending(?:\ now)? | related(?:\ (?:articles|stories|posts|news|coverage))?:?
       | article\ image | image | photo | video | watch | listen | gallery | avatar
       | skip\ to\ (?:main\ )?content | back\ to\ top | advertise\ with\ us
+      | scroll\ down\ for\ (?:video|more) | click\ (?:here\ )?to\ enlarge | watch\ the\ video
       | all\ rights\ reserved.* | ©.* | copyright\ ©?.*
     )[.!:…]*$""",
     re.IGNORECASE | re.VERBOSE,
