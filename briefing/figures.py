@@ -127,13 +127,13 @@ def _interval(qualifier: str, low: float, high: float) -> tuple[float, float, st
              "just over", "well over"}:
         return low, math.inf, "more than"
     if q in {"nearly", "almost", "just under"}:
-        return low * (1 - _APPROX), low, "nearly"
+        return round(low * (1 - _APPROX), 6), low, "nearly"
     if q in {"up to", "as many as", "at most", "no more than"}:
         return 0.0, low, "up to"
     if q in {"fewer than", "less than", "under", "below"}:
         return 0.0, low, "less than"
     if q:
-        return low * (1 - _APPROX), low * (1 + _APPROX), "approximately"
+        return round(low * (1 - _APPROX), 6), round(low * (1 + _APPROX), 6), "approximately"
     return low, low, "exact"
 
 
@@ -294,7 +294,7 @@ def _figures_in_sentence(
             unit_class, unit, label = f"{m.group('cur')}:{measure}", m.group("cur"), measure
         else:
             unit_class, measure = _unit_class(np_text)
-            unit, label = measure, np_text
+            unit, label = (np_text.split()[-1].lower() if np_text else measure), np_text
         if not measure or re.match(r"^(?:year|month|week|day|hour|minute|second|time)s?$",
                                    measure):
             continue
