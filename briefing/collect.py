@@ -37,6 +37,8 @@ log = logging.getLogger("briefing.collect")
 
 MOVE_AFTER = 3
 MAX_FULL_TEXT_PER_FEED = 30
+# Older entries cannot reach a briefing any more; their pages are not worth a request.
+FULL_TEXT_MAX_AGE = timedelta(days=3)
 DUE_SLACK = timedelta(minutes=2)
 FAILED = ("error", "blocked", "gone")
 
@@ -222,7 +224,7 @@ class _Collector:
         teasers = [
             e for e in fresh
             if self.config.full_text and e.link.lower().startswith(("http://", "https://"))
-            and is_teaser(e.text)
+            and e.published >= self.now - FULL_TEXT_MAX_AGE and is_teaser(e.text)
         ][:MAX_FULL_TEXT_PER_FEED]
         pages = await asyncio.gather(*(self._full_text(e.link) for e in teasers))
         full = {e.identity: text for e, text in zip(teasers, pages, strict=True)

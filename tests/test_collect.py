@@ -268,3 +268,13 @@ def test_each_feed_gets_a_log_line_and_progress_off_a_terminal_is_harmless(
     assert "Daily: ok HTTP 200, 2 new of 2" in lines
     assert any(line.startswith("Old: gone HTTP 410") for line in lines)
     assert report.summary_line() == "collected 2 new articles from 2 sources (1 gone, 1 ok)"
+
+
+def test_old_teasers_are_not_fetched(server: LoopbackServer, store: Store) -> None:
+    server.routes["/feed"] = static(rss([("old", "Old story", "Short teaser…")],
+                                        link_base=server.url("/articles/")))
+    config = CONFIG.model_copy(update={"full_text": True})
+    report = collect(store, [Source("Daily", server.url("/feed"))], config=config,
+                     now=NOW + timedelta(days=5))
+    assert report.new_articles == 1
+    assert server.requests("/articles/old") == []
