@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from claims_helpers import FIXTURES, SEEDS, article, fixture_story, seed_story, 
 from briefing.attribution import find_attributions
 from briefing.claims import analyse_story
 from briefing.models import Claim, Story
+from briefing.stance import headline_stance
 
 
 def _article_text(s: Story, article_id: str) -> str:
@@ -296,3 +298,18 @@ def test_add_and_note_report_only_with_a_statement() -> None:
     assert [a.actor for a in find_attributions("The road will reopen soon, the mayor added.")] == [
         "mayor"
     ]
+
+
+def test_emergent_stance_accuracy_floor() -> None:
+    """Eval gate: the headline stance logic keeps at least the accuracy of the Emergent
+    authors' trained classifier (0.733) on the official 524-row test split."""
+    folder = SEEDS.parent / "eval-data" / "emergent"
+    if not folder.is_dir():
+        pytest.skip("../shared/eval-data/emergent is not present")
+    rows = []
+    for name in ("official-test-correct.csv", "official-test-errors.csv"):
+        with (folder / name).open(encoding="utf-8") as handle:
+            rows += list(csv.DictReader(handle))
+    assert len(rows) == 524
+    correct = sum(headline_stance(r["articleHeadline"]) == r["y"] for r in rows)
+    assert correct / len(rows) >= 0.733
