@@ -347,7 +347,8 @@ class Fetcher:
         hops: list[tuple[int, str]] = []
         permanent: str | None = None
         for _ in range(MAX_REDIRECTS + 1):
-            async with self._slots, self._host_slot(_origin(current)):
+            # Per-origin slot first: a request queued behind its busy host holds no global slot.
+            async with self._host_slot(_origin(current)), self._slots:
                 loop = asyncio.get_running_loop()
                 if deadline is None:
                     deadline = loop.time() + self.config.timeout_seconds

@@ -267,3 +267,28 @@ def test_broken_responses_are_fetch_errors(server: LoopbackServer) -> None:
                           ("/short", "protocol error"), ("/ssh", "protocol error")]:
         with pytest.raises(FetchError, match=message):
             fetch(server.url(path))
+
+
+def test_a_busy_host_does_not_hold_up_other_hosts() -> None:
+    arrivals: list[str] = []
+
+    def slow(name: str):
+        def handle(request: Request) -> None:
+            arrivals.append(name)
+            time.sleep(0.2)
+            request.reply(200, FEED)
+        return handle
+
+    config = FetchConfig(concurrency=2, per_host=1, timeout_seconds=10)
+    with LoopbackServer() as busy, LoopbackServer() as other:
+        for i in range(5):
+            busy.routes[f"/f{i}"] = slow(f"busy{i}")
+        other.routes["/f"] = slow("other")
+
+        async def go() -> None:
+            async with Fetcher(config, allow_private_hosts=True) as fetcher:
+                urls = [busy.url(f"/f{i}") for i in range(5)] + [other.url("/f")]
+                await asyncio.gather(*(fetcher.fetch(u) for u in urls))
+
+        asyncio.run(go())
+    assert arrivals.index("other") <= 1
