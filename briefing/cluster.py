@@ -254,7 +254,7 @@ def _refine(
     members: np.ndarray, matrix: sp.csr_matrix, hours: np.ndarray, settings: ClusterConfig
 ) -> list[np.ndarray]:
     """Split a linked group with average linkage, so every sub-group is similar on average."""
-    if len(members) <= 2:
+    if len(members) < 2:
         return [members]
     sub = matrix[members]
     sims = (sub @ sub.T).toarray()
