@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import briefing_json, claims, cluster, dedup, deliver, outbox, render, summarize
@@ -37,6 +37,7 @@ def collect(
         now,
         allow_private_hosts=config.allow_private_hosts,
         progress=progress,
+        interval=timedelta(minutes=config.schedule.collect_every_minutes),
     )
     store.mark_run("collect", now, f"{report.new_articles} new")
     return report
