@@ -278,3 +278,24 @@ def test_old_teasers_are_not_fetched(server: LoopbackServer, store: Store) -> No
                      now=NOW + timedelta(days=5))
     assert report.new_articles == 1
     assert server.requests("/articles/old") == []
+
+
+@pytest.mark.slow
+def test_corpus_feeds_through_the_whole_collect_path(
+        shared: Path, server: LoopbackServer, store: Store) -> None:
+    roots = [shared / "eval-data" / "feedparser-tests", shared / "eval-data" /
+             "node-feedparser-feeds"]
+    files = sorted(p for root in roots for p in root.rglob("*")
+                   if p.is_file() and p.name not in ("LICENSE", "SOURCE.txt"))[::8]
+    sources = []
+    for i, path in enumerate(files):
+        server.routes[f"/c{i}"] = static(path.read_bytes(), content_type="application/xml")
+        sources.append(Source(path.name, server.url(f"/c{i}")))
+    config = CONFIG.model_copy(update={"concurrency": 32, "per_host": 32})
+    report = collect(store, sources, config=config)
+    assert len(report.results) == len(files) > 200
+    statuses = {r.status for r in report.results}
+    assert statuses <= {"ok", "error"}
+    assert all(r.error for r in report.results if r.status == "error")
+    assert sum(r.status == "ok" for r in report.results) > len(files) // 2
+    assert store.article_count() > 0
