@@ -49,10 +49,11 @@ CANDIDATE_MAX_DF_SHARE = 0.01
 
 # Names are capitalised spans found by a regular expression: a named-entity model (spaCy,
 # NLTK) would need a download at run time, which the project forbids.
-_NAME_TOKEN = r"[A-Z][\w'’.-]*\w"
+# A capitalised word; an apostrophe continues it ("O'Brien") unless it starts a possessive
+# "'s", which ends the name, so "Russia's Kursk Oblast" gives "Russia" and "Kursk Oblast".
+_NAME_TOKEN = r"[A-Z](?:[\w.-]*\w)?(?:['’](?!s\b)\w+)*"
 _CONNECTOR = r"(?:of|de|al|bin|van|von|la|le)[ \t]+"
 _NAME = re.compile(rf"\b{_NAME_TOKEN}(?:[ \t]+(?:{_CONNECTOR})?{_NAME_TOKEN})*")
-_POSSESSIVE = re.compile(r"['’]s$")
 MAX_NAME_TOKENS = 3
 _SENTENCE_OPENERS = frozenset('.!?:;"“‘(\n|—-')
 _STOP = frozenset(w.capitalize() for w in ENGLISH_STOP_WORDS) | frozenset(
@@ -99,47 +100,43 @@ def _lead(text: str) -> str:
     return " ".join(text[: LEAD_WORDS * 12].split(None, LEAD_WORDS)[:LEAD_WORDS])
 
 
-def _name_spans(text: str) -> Iterator[tuple[str, int]]:
-    """Capitalised spans of ``text`` with their offsets (possessives split off, function
-    words trimmed). A lone capitalised word that opens a sentence or a quote ("Despite",
-    "Keeping") is left out: only its use mid-sentence shows that it is a name."""
+def _name_spans(text: str) -> list[tuple[str, int]]:
+    """Capitalised spans of ``text`` with their offsets, function words trimmed. A lone
+    capitalised word that opens a sentence or a quote ("Despite", "Keeping") is left out: only
+    its use mid-sentence shows that it is a name."""
+    found: list[tuple[str, int]] = []
     for match in _NAME.finditer(text):
         start = match.start()
         before = text[max(0, start - 3) : start].rstrip(" \t")
         opens = not before or before[-1] in _SENTENCE_OPENERS
         raw = match.group(0)
-        if " " not in raw and "\t" not in raw:
-            token = _POSSESSIVE.sub("", raw.strip(".’'"))
-            if not opens and len(token) > 1 and token not in _STOP:
-                yield _undateline(token), start
-            continue
-        span: list[str] = []
-        for piece in raw.split():
-            token = _undateline(piece.strip(".’'"))
-            bare = _POSSESSIVE.sub("", token)
-            span.append(bare)
-            if bare != token:
-                yield from _trimmed(span, start, opens)
-                span, opens = [], False
-        yield from _trimmed(span, start, opens)
+        if " " in raw or "\t" in raw:
+            _add_span([_undateline(t) for t in raw.split()], start, opens, found)
+        elif not opens and len(raw) > 1 and raw not in _STOP:
+            found.append((_undateline(raw), start))
+    return found
 
 
 def _undateline(token: str) -> str:
     return token.capitalize() if token.isupper() and len(token) > 4 else token
 
 
-def _trimmed(tokens: list[str], start: int, opens_sentence: bool) -> Iterator[tuple[str, int]]:
+def _add_span(
+    tokens: list[str], start: int, opens_sentence: bool, found: list[tuple[str, int]]
+) -> None:
     while tokens and (tokens[0] in _STOP or tokens[0].islower()):
         tokens = tokens[1:]
     while tokens and (tokens[-1] in _STOP or tokens[-1].islower()):
         tokens = tokens[:-1]
     if len(tokens) > MAX_NAME_TOKENS:
         # A long capitalised run is a title-case headline or a list, not one name.
-        for token in tokens:
-            if token not in _STOP and len(token) > 1 and not token.islower():
-                yield token, start
+        found.extend(
+            (token, start)
+            for token in tokens
+            if token not in _STOP and len(token) > 1 and not token.islower()
+        )
     elif len(tokens) > 1 or (tokens and len(tokens[0]) > 1 and not opens_sentence):
-        yield " ".join(tokens), start
+        found.append((" ".join(tokens), start))
 
 
 def names_in(text: str) -> list[str]:
