@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -148,7 +148,8 @@ def article_names(article: Article, lead: str | None = None) -> list[str]:
     """The names that matter: those in the title and lead, and any the body repeats early on."""
     lead = _lead(article.text) if lead is None else lead
     head = len(article.title) + 1 + len(lead)
-    scan = f"{article.title}\n{article.text[: max(NAME_SCAN_CHARS, len(lead) + 200)]}"
+    body = article.text[: max(NAME_SCAN_CHARS, len(lead) + 200)] if lead else ""
+    scan = f"{article.title}\n{body}"
     counts: Counter[str] = Counter()
     leading: set[str] = set()
     for name, start in _name_spans(scan):
@@ -180,8 +181,22 @@ def _weighted(
     return weigher.transform(counts), list(vectorizer.get_feature_names_out())
 
 
+def _without_templates(articles: Sequence[Article], leads: list[str]) -> list[str]:
+    """Leads with template text removed: a lead one outlet also runs under another title is a
+    cookie wall or paywall page that stood in for the article, so it says nothing about it."""
+    titles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    keys = [(a.source, lead.casefold()) for a, lead in zip(articles, leads, strict=True)]
+    for article, key in zip(articles, keys, strict=True):
+        if key[1]:
+            titles[key].add(" ".join(article.title.casefold().split()))
+    return [
+        "" if len(titles.get(key, ())) > 1 else lead
+        for lead, key in zip(leads, keys, strict=True)
+    ]
+
+
 def _features(articles: Sequence[Article]) -> _Features:
-    leads = [_lead(a.text) for a in articles]
+    leads = _without_templates(articles, [_lead(a.text) for a in articles])
     texts = [
         f"{(a.title + ' ') * TITLE_REPEAT}{lead}"
         for a, lead in zip(articles, leads, strict=True)

@@ -12,6 +12,7 @@ import hashlib
 import re
 import string
 import zlib
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -151,7 +152,7 @@ def _equal_key_pairs(keys: Iterable[tuple[int, str | None]]) -> Iterator[tuple[i
 
 
 def _near_duplicate_pairs(
-    articles: Sequence[Article], threshold: float
+    articles: Sequence[Article], threshold: float, indexes: Sequence[int]
 ) -> Iterator[tuple[int, int]]:
     # Weighted towards recall: a missed pair costs a false corroboration, a spurious candidate
     # only one exact signature comparison.
@@ -163,9 +164,23 @@ def _near_duplicate_pairs(
         for other in lsh.query(sig):
             # LSH returns candidates; confirm with the signature estimate before linking.
             if sig.jaccard(signatures[other]) >= threshold:
-                yield other, index
+                yield indexes[other], indexes[index]
         lsh.insert(index, sig)
         signatures[index] = sig
+
+
+def template_bodies(articles: Sequence[Article], hashes: Sequence[str | None]) -> set[int]:
+    """Indexes of articles whose body one outlet also files under another title: a cookie wall,
+    paywall or error page that extraction returned in place of the article, not a text."""
+    titles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for article, digest in zip(articles, hashes, strict=True):
+        if digest is not None:
+            titles[(article.source, digest)].add(" ".join(article.title.casefold().split()))
+    return {
+        index
+        for index, (article, digest) in enumerate(zip(articles, hashes, strict=True))
+        if digest is not None and len(titles[(article.source, digest)]) > 1
+    }
 
 
 def assign_origins(
@@ -179,10 +194,13 @@ def assign_origins(
     """
     if not articles:
         return {}
+    hashes = [content_hash(a.text) for a in articles]
+    templates = template_bodies(articles, hashes)
+    bodies = [i for i in range(len(articles)) if i not in templates]
     links = [
         *_equal_key_pairs((i, canonical_url(a.url) or None) for i, a in enumerate(articles)),
-        *_equal_key_pairs((i, content_hash(a.text)) for i, a in enumerate(articles)),
-        *_near_duplicate_pairs(articles, threshold),
+        *_equal_key_pairs((i, hashes[i]) for i in bodies),
+        *_near_duplicate_pairs([articles[i] for i in bodies], threshold, bodies),
     ]
     count = len(articles)
     rows = np.array([i for i, _ in links], dtype=np.int64)

@@ -120,6 +120,23 @@ def test_fixture_set_groups_each_event_and_keeps_place_name_neighbours_apart() -
     assert sorted(len(s.articles) for s in stories) == [1, 1, 2, 2, 3, 3]
 
 
+def test_a_cookie_wall_one_outlet_returns_for_every_article_does_not_make_a_story() -> None:
+    wall = (
+        "Before you continue. We use cookies and data to deliver and maintain our services, "
+        "measure audience engagement and show personalised advertising. Select Accept all to "
+        "agree or More options to review your choices at any time."
+    )
+    titles = ["Harbour ferry fares to rise in spring", "Library wins national design award",
+              "Storm damages pier at Kestrel Bay"]
+    articles = [
+        Article(id=f"w{i}", source="Kestrel Times", url=f"https://kt.example/{i}", title=title,
+                text=wall, published=NOW - timedelta(hours=i), fetched=NOW)
+        for i, title in enumerate(titles)
+    ]
+    stories = cluster_stories(articles, assign_origins(articles), now=NOW, prior=[])
+    assert sorted(len(s.articles) for s in stories) == [1, 1, 1]
+
+
 def test_every_article_lands_in_exactly_one_story_with_its_origin() -> None:
     articles, _ = fixture_articles()
     origins = assign_origins(articles)

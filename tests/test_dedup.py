@@ -39,14 +39,15 @@ def article(
     *,
     url: str | None = None,
     minutes: int = 0,
-    source: str = "Outlet",
+    source: str | None = None,
+    title: str | None = None,
 ) -> Article:
     moment = T0 + timedelta(minutes=minutes)
     return Article(
         id=key,
-        source=source,
+        source=source if source is not None else f"Outlet {key}",
         url=url if url is not None else f"https://{key}.example/story",
-        title=f"Title {key}",
+        title=title if title is not None else f"Title {key}",
         text=text,
         published=moment,
         fetched=moment,
@@ -112,6 +113,24 @@ def test_wire_copy_with_new_footer_and_dropped_paragraph_is_a_near_duplicate() -
 def test_independent_report_of_the_same_event_is_its_own_origin() -> None:
     origins = assign_origins([article("wire", WIRE), article("own", REWRITE, minutes=20)])
     assert origins == {"wire": "wire", "own": "own"}
+
+
+def test_one_outlet_filing_one_body_under_different_titles_is_a_template_not_a_text() -> None:
+    wall = (
+        "We use cookies and similar technologies to improve your experience, measure traffic and "
+        "show you relevant advertising. Choose Accept to continue to the site, or Manage to "
+        "review your choices. You can change your mind at any time in the privacy centre."
+    )
+    items = [
+        article("p1", wall, source="Daily Pane", title="Council approves new cycle lanes"),
+        article("p2", wall, source="Daily Pane", title="Striker signs three-year deal", minutes=5),
+        article("w1", WIRE, source="Daily Pane", title="Grid switches on battery", minutes=9),
+        article("w2", WIRE, source="Evening Star", title="Giant battery opens", minutes=12),
+    ]
+    origins = assign_origins(items)
+    assert origins["p1"] != origins["p2"]
+    # The same text under different titles from different outlets is syndication.
+    assert origins["w2"] == origins["w1"] == "w1"
 
 
 def test_short_bodies_are_not_joined_by_their_text() -> None:
