@@ -4,7 +4,8 @@ sumy builds LexRank's and TextRank's sentence-similarity matrices one pair at a 
 Python, which takes tens of seconds for a story of 50 articles (about a million pairs). The two
 subclasses below compute the very same matrices with sparse matrix products; everything else
 (stemming, stop words, idf, power method, damping) is sumy's own code. tests/test_ranking.py
-checks that their ratings equal stock sumy's.
+checks that their ratings equal stock sumy's. The other algorithms run as sumy ships them;
+"lsa" (a full SVD) and "kl" (quadratic in sentences) take seconds to minutes on large stories.
 """
 
 from __future__ import annotations
