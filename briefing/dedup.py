@@ -27,8 +27,8 @@ from .models import Article
 
 # Query keys courlan's tracker list keeps but news sites use only for attribution.
 _EXTRA_TRACKERS = re.compile(
-    r"^(?:ocid|cmpid|cmp|smid|smtyp|partner|ito|mbid|taid|cid|sr_share|rss|feed|"
-    r"at_[a-z_]+|ns_[a-z_]+|__twitter_impression|share|s_cid|intcmp|WT\.[a-z_]+)$",
+    r"^(?:ocid|cmpid|cmp|smid|smtyp|partner|ito|mbid|taid|sr_share|s_cid|intcmp|"
+    r"at_[a-z_]+|ns_[a-z_]+|__twitter_impression|WT\.[a-z_]+)$",
     re.IGNORECASE,
 )
 _PUNCTUATION_TO_SPACE = bytes.maketrans(
@@ -52,7 +52,9 @@ MIN_WORDS_FOR_HASH = 12
 
 def canonical_url(url: str) -> str:
     """``url`` without what does not change the page: tracking parameters, fragment, default
-    port, ``www.``, letter case of scheme and host, parameter order and a trailing slash.
+    port, ``www.``, http versus https, letter case of the host, parameter order and a trailing
+    slash. courlan does the normalising and knows the common trackers; news-specific
+    attribution keys are dropped here.
 
     Anything that is not an http(s) URL (a local path, an empty string) comes back stripped.
     """
