@@ -14,7 +14,7 @@ from briefing.models import Source
 from briefing.store import Store, from_iso
 
 NOW = datetime(2025, 11, 3, 12, 0, tzinfo=UTC)
-CONFIG = FetchConfig(timeout_seconds=1.5, connect_timeout_seconds=1.0, full_text=False)
+CONFIG = FetchConfig(timeout_seconds=5.0, connect_timeout_seconds=2.0, full_text=False)
 LONG = " ".join(["The council approved the budget after a long debate about schools."] * 12)
 ITEMS = [("a", "Budget approved", LONG), ("b", "Bridge reopens", LONG.replace("budget", "bridge"))]
 
@@ -192,7 +192,8 @@ def test_slow_and_broken_feeds_do_not_stall_or_fail_the_run(
     server.routes["/good"] = static(rss(ITEMS))
     sources = [Source(name, server.url(f"/{name}")) for name in ("slow", "junk", "bad-xml", "good")]
     sources.append(Source("down", "http://127.0.0.1:9/feed"))
-    report = collect(store, sources)
+    report = collect(store, sources,
+                     config=CONFIG.model_copy(update={"timeout_seconds": 1.5}))
     outcome = {r.name: r for r in report.results}
     assert outcome["slow"].status == "error" and "1.5 s" in (outcome["slow"].error or "")
     assert outcome["junk"].status == "error"
@@ -210,7 +211,7 @@ def test_per_host_limit_bounds_concurrent_requests(server: LoopbackServer, store
         with lock:
             active[0] += 1
             active[1] = max(active[1], active[0])
-        time.sleep(0.1)
+        time.sleep(0.2)
         with lock:
             active[0] -= 1
         request.reply(200, rss(ITEMS))
