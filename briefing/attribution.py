@@ -82,10 +82,16 @@ _ANAPHORIC = re.compile(
     r"(?!\s+(?:of|that|about|regarding|on)\b)",
     re.IGNORECASE,
 )
+_DAYS = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_TIME_PHRASE = re.compile(
+    rf"\s+(?:(?:on|late on|early on|last|this|by|on the night of)\s+)?{_DAYS}"
+    r"(?:\s+(?:morning|afternoon|evening|night))?\s*,?\s*$|\s+(?:yesterday|today|last night|"
+    r"on \w+ \d{1,2}|in a statement)\s*,?\s*$"
+)
 _PASSIVE_AUX = re.compile(r"\b(?:was|were|been|being|be|is|are|get|got)\s+$", re.IGNORECASE)
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose)\b[^,;“”\"]*,\s*$")
 _PRONOUN_OBJECT = re.compile(r"(?:it|this|that|these|those|them)\s*(?:[,.;]|$|as\b)", re.I)
-_CONTRAST = re.compile(r",\s+(?:though|although|but|while|whereas)\s+|;\s+")
+_CONTRAST = re.compile(r",\s+(?:though|although|but|while|whereas|only for)\s+|;\s+")
 _TOKEN = re.compile(r"[\w’'.-]*\w[’']?|[“”\"«»]|[,;:()–—|]")
 _ABBREVIATION = re.compile(r"(?:^|\.)[A-Za-z]$|^(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sen|Rep|Gov|Jr|Sr)$")
 
@@ -136,10 +142,24 @@ def _is_name(word: str) -> bool:
 
 def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None:
     """The noun phrase in ``text[start:end]`` ending at ``end`` that can be a speaker."""
-    toks = _tokens(text[start:end], start)
+    when = _TIME_PHRASE.search(text, start, end)
+    toks = _tokens(text[start : when.start() if when else end], start)
     i = len(toks) - 1
     while i >= 0 and toks[i].text.lower() in _SKIPPABLE:
         i -= 1
+    if i > 0 and toks[i].text == ",":
+        # "Brightwater's chief executive, Tomas Reyne, rejected": the name in apposition
+        name = _actor_before(text, toks[i].start, start)
+        if name is None:
+            return None
+        before = [t for t in toks if t.end <= name[0]]
+        while before and before[-1].text.lower() in {"a", "an", "the"}:
+            before.pop()
+        if before and before[-1].text == ",":
+            other = _actor_before(text, before[-1].start, start)
+            if other is not None:
+                return other[0], name[1]
+        return name
     if i < 0:
         return None
     last = i
@@ -413,7 +433,11 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             else:
                 continue
         after = text[tok.end : end]
-        that = re.match(r"\s*(?:[^,.;:“”\"]{0,40}?\s)?(?:that|:)\s+", after)
+        that = re.match(
+            r"\s*(?:[^,.;:“”\"]{0,40}?\s)?(?:that|:)\s+(?!(?:account|claim|report|statement|"
+            r"assertion|allegation|version|story|figure|announcement|idea)s?\b)",
+            after,
+        )
         trailing = _is_trailing(text, start, actor[0], after)
         if verb in _NEEDS_THAT and not (that or trailing or re.match(r"\s*,?\s*[“\"]", after)):
             continue

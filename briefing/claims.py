@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .attribution import PRONOUNS, Attribution, find_attributions
+from .attribution import PRONOUNS, ROLE_NOUNS, Attribution, find_attributions
 from .figures import extract_figures, group_figures
 from .models import Claim, Dispute, FigureSet, Stance, Story
-from .parties import country_of, party_of
+from .parties import PARTY_MODIFIERS, country_of, party_of
 from .terms import content_terms
 from .text import Span, split_sentences
 
@@ -74,21 +74,50 @@ def _clean_actor(actor: str) -> str:
 
 
 def _resolve_aliases(items: list[_Item]) -> None:
-    """'Gerasimov' -> 'Russian Chief of Staff Valery Gerasimov' when the story names him so."""
-    full = [
-        i.actor
-        for i in items
-        if len(i.actor.split()) > 1 and all(w[:1].isupper() for w in i.actor.split()[-2:])
-    ]
+    """Give every mention of one speaker the story's fullest name for them, and so one party:
+    'Gerasimov' and 'Valery Gerasimov' -> 'Russian Chief of Staff Valery Gerasimov'; a bare
+    'the authority' -> the party of the one 'Port authority spokesperson ...' in the story."""
+    named = sorted(
+        {
+            i.actor
+            for i in items
+            if len(i.actor.split()) > 1 and all(w[:1].isupper() for w in i.actor.split()[-2:])
+        }
+    )
+    counts = Counter(i.actor for i in items)
     for item in items:
-        if len(item.actor.split()) != 1 or not item.actor[:1].isupper():
+        words = item.actor.split()
+        if (item.actor in named and len(words) > 2) or not words[-1][:1].isupper():
             continue
         if country_of(item.actor):
             continue
-        longer = [a for a in full if a.split()[-1] == item.actor]
+        longer = [
+            a for a in named if (a != item.actor and a.endswith(" " + item.actor)) or (
+                len(words) == 1 and a.split()[-1] == item.actor
+            )
+        ]
         if longer:
-            item.actor = max(sorted(longer), key=lambda a: (full.count(a), len(a)))
+            item.actor = max(longer, key=lambda a: (counts[a], len(a), a))
             item.party = party_of(item.actor)
+    by_name: dict[tuple[str, str], Counter[str]] = {}
+    for item in items:
+        if item.actor in named:
+            by_name.setdefault((item.actor.split()[-1], item.party), Counter())[item.actor] += 1
+    for item in items:
+        forms = by_name.get((item.actor.split()[-1], item.party))
+        if forms and item.actor in forms:
+            item.actor = max(forms, key=lambda a: (forms[a], len(a), a))
+    for item in items:
+        words = item.actor.lower().split()
+        if not words or not all(w in ROLE_NOUNS or w in PARTY_MODIFIERS for w in words):
+            continue
+        others = {
+            other.party
+            for other in items
+            if other.actor != item.actor and words[-1] in other.actor.lower().split()
+        }
+        if len(others) == 1:
+            item.party = others.pop()
 
 
 def _items_for_story(story: Story) -> list[_Item]:
@@ -132,7 +161,7 @@ def _items_for_story(story: Story) -> list[_Item]:
 def _join_rebuttals(items: list[_Item]) -> None:
     """Back-to-back denials by one party in one article ("dismissed the assertions as
     propaganda. A representative said reports of defeat are misleading") answer the same claim:
-    they share their context."""
+    they share their context and what they point back to."""
     for first, second in itertools.pairwise(items):
         if (
             first.explicit_denial
@@ -143,6 +172,7 @@ def _join_rebuttals(items: list[_Item]) -> None:
         ):
             first.context = second.context = f"{first.context} {second.context}"
             first.antecedent = second.antecedent = f"{first.antecedent} {second.antecedent}"
+            first.anchor = second.anchor = first.anchor or second.anchor
 
 
 def _antecedent(text: str, sentences: Sequence[Span], att: Attribution, title: str) -> str:
@@ -157,11 +187,11 @@ def _antecedent(text: str, sentences: Sequence[Span], att: Attribution, title: s
 
 def _anchor(items: Sequence[_Item], denial: _Item) -> _Item | None:
     """The statement an anaphoric denial answers: the nearest earlier assertion of another
-    party in the same article, at most one sentence back."""
+    party in the same article, at most two sentences back."""
     for earlier in reversed(items):
         if earlier.article_index != denial.article_index:
             break
-        if denial.attribution.sentence - earlier.attribution.sentence > 1:
+        if denial.attribution.sentence - earlier.attribution.sentence > 2:
             break
         if earlier.stance == "asserts" and earlier.party != denial.party:
             return earlier

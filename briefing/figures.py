@@ -20,7 +20,16 @@ from .stance import wordset
 from .terms import content_terms
 from .text import split_sentences
 
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_UNITS = "two three four five six seven eight nine".split()
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_NUMBER_WORDS = {w: float(k + 2) for k, w in enumerate(_UNITS)}
+_NUMBER_WORDS |= {w: float(k + 10) for k, w in enumerate(_TEENS)}
+_NUMBER_WORDS |= {w: float(10 * (k + 2)) for k, w in enumerate(_TENS)}
+_WORD_NUM = (
+    rf"(?:{'|'.join(_TENS)})(?:-(?:one|{'|'.join(_UNITS)}))?|{'|'.join(_TEENS + _UNITS)}"
+)
+_NUM = rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\b(?:{_WORD_NUM})\b"
 _SCALE = r"(?:\s*(?:thousand|million|billion|trillion|bn|m|k)\b)?"
 _QUALIFIER = (
     r"at least|no fewer than|no less than|more than|over|upwards of|in excess of|above|"
@@ -112,6 +121,11 @@ class Figure:
 
 
 def _number(num: str, scale: str | None) -> float:
+    lowered = num.lower()
+    if lowered[:1].isalpha():
+        tens, _, unit = lowered.partition("-")
+        value = _NUMBER_WORDS[tens] + (_NUMBER_WORDS.get(unit, 1.0) if unit else 0.0)
+        return value * _SCALES.get((scale or "").strip().lower(), 1.0)
     value = float(num.replace(",", ""))
     key = (scale or "").strip().lower()
     return value * _SCALES.get(key, 1.0)
@@ -303,6 +317,8 @@ def _figures_in_sentence(
         after = text[np_end:s_end]
         lo, hi, qualifier = _interval(m.group("qual") or "", low, high)
         role = _role(before, after)
+        if re.search(r"\b(?:other|more|additional|further|remaining|extra)\b", np_text, re.I):
+            role = "others"
         if role == "reported" and re.match(r"\s*(?:to|from)\s", after) and re.search(
             r"\bfrom\s*$", before
         ):

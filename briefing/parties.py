@@ -12,6 +12,9 @@ from functools import lru_cache
 
 import pycountry
 
+from .attribution import ROLE_NOUNS
+from .stance import wordset
+
 _METONYMS = {
     "kremlin": "Russia",
     "moscow": "Russia",
@@ -68,6 +71,9 @@ _METONYMS = {
     "scottish": "United Kingdom",
 }
 
+PARTY_MODIFIERS = wordset(
+    "the a an its their power local regional national state federal city town county"
+)
 _DEMONYM_SUFFIXES = ("ian", "ean", "an", "ese", "ish", "i", "n")
 
 
@@ -116,8 +122,9 @@ _NAME_WORD = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*")
 
 
 def party_of(actor: str) -> str:
-    """The side ``actor`` speaks for: a country (or bloc) when one is named, else the head
-    word of the actor ("police", "company", "oliker")."""
+    """The side ``actor`` speaks for: a country (or bloc) when one is named; else the
+    organisation or name it starts with ("Brightwater chief executive Tomas Reyne" ->
+    "brightwater"); else its head word ("the company" -> "company")."""
     lowered = actor.lower()
     for phrase, country in _METONYMS.items():
         if " " in phrase and phrase in lowered:
@@ -134,8 +141,13 @@ def party_of(actor: str) -> str:
         found = country_of(token)
         if found:
             return found
-    words = re.findall(r"[\w'’-]+", lowered)
-    return words[-1] if words else lowered.strip()
+    words = re.findall(r"[\w.'’-]*\w", actor)
+    if not words:
+        return lowered.strip()
+    bases = [re.sub(r"['’]s?$", "", w).lower() for w in words]
+    if words[0][:1].isupper() and any(b in ROLE_NOUNS for b in bases[1:]):
+        return bases[0]
+    return bases[0] if words[0][:1].isupper() else bases[-1]
 
 
 def country_mentions(text: str) -> list[str]:

@@ -27,7 +27,8 @@ DENY_VERBS = STRONG_DENY_VERBS | WEAK_DENY_VERBS
 _CLAIM_OBJECT = re.compile(
     r"^(?:\W*[\w’'-]+\W+){0,3}?(?:claims?|reports?|allegations?|assertions?|accusations?|"
     r"statements?|suggestions?|idea|notion|rumou?rs?|account|figures?|version|"
-    r"findings?|conclusions?|characteri[sz]ation|assessment|narrative|this|that|it)\b|^that\b",
+    r"findings?|conclusions?|characteri[sz]ation|assessment|narrative|announcements?|this|that|"
+    r"it)\b|^that\b",
     re.IGNORECASE,
 )
 
@@ -42,7 +43,8 @@ _DENIAL_CUES = re.compile(
     rf"{_VERDICT}\b|"
     rf"\b(?:as|called|calling|dubbed)\s+(?:\w+ly\s+|a\s+|an\s+|pure\s+)?{_VERDICT}\b|"
     r"\bdo(?:es)? not correspond to reality|\bnot correspond to reality|"
-    r"\bno (?:agreement|deal|decision|accord|treaty|contract|order) (?:has|had|was|have) been|"
+    r"\bno (?:\w+ ){0,2}?(?:agreement|deal|decision|accord|treaty|contract|order|lease|"
+    r"settlement|ceasefire) (?:has|had|was|have) been|"
     r"\b(?:never happened|did not happen|has not happened|never took place|no truth|"
     r"without foundation|not the case)\b|"
     r"\bthere (?:is|was) no (?:evidence|truth|proof) (?:that|to support|for)\b|"

@@ -24,6 +24,9 @@ def _stemmer() -> SnowballStemmer:
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
+    """Snowball stem; a "-ment" noun also loses the suffix, so "agreement" meets "agreed"."""
+    if word.endswith("ment") and len(word) > 7:
+        word = word[:-4]
     return str(_stemmer().stem(word))
 
 

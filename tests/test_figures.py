@@ -192,3 +192,13 @@ def test_open_ended_interval_is_valid_json() -> None:
     data = json.loads(out, parse_constant=refuse)
     values = data["stories"][0]["figures"][0]["values"]
     assert values[0]["low"] == 10_000 and values[0]["high"] is None
+
+
+def test_number_words_and_subsets() -> None:
+    fig = _one("Twelve people were injured when the roof fell, police said.")
+    assert (fig.value.text, fig.value.low, fig.value.high) == ("Twelve people", 12, 12)
+    sets = _figures(
+        "Police in Hillford said three other men were detained after the Hillford raid.",
+        "Police in Hillford said four men were detained after the Hillford raid.",
+    )
+    assert not any(s.disagree for s in sets)
