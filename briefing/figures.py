@@ -20,9 +20,15 @@ from .stance import wordset
 from .terms import content_terms
 from .text import split_sentences
 
-_UNITS = "two three four five six seven eight nine".split()
-_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def _in_order(words: str) -> list[str]:
+    return words.split()
+
+
+_UNITS = _in_order("two three four five six seven eight nine")
+_TEENS = _in_order("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen")
+_TENS = _in_order("twenty thirty forty fifty sixty seventy eighty ninety")
 _NUMBER_WORDS = {w: float(k + 2) for k, w in enumerate(_UNITS)}
 _NUMBER_WORDS |= {w: float(k + 10) for k, w in enumerate(_TEENS)}
 _NUMBER_WORDS |= {w: float(10 * (k + 2)) for k, w in enumerate(_TENS)}
