@@ -21,7 +21,6 @@ from .terms import content_terms
 from .text import split_sentences
 
 
-
 def _in_order(words: str) -> list[str]:
     return words.split()
 
