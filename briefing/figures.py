@@ -26,7 +26,9 @@ def _in_order(words: str) -> list[str]:
 
 
 _UNITS = _in_order("two three four five six seven eight nine")
-_TEENS = _in_order("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen")
+_TEENS = _in_order(
+    "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen"
+)
 _TENS = _in_order("twenty thirty forty fifty sixty seventy eighty ninety")
 _NUMBER_WORDS = {w: float(k + 2) for k, w in enumerate(_UNITS)}
 _NUMBER_WORDS |= {w: float(k + 10) for k, w in enumerate(_TEENS)}
