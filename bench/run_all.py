@@ -215,22 +215,27 @@ def _scale_section(figures: dict[str, Any]) -> list[str]:
         "|---|---:|---|---|",
     ]
     for row in figures.get("checks", []):
-        met = "yes" if row["ok"] else "**NO**"
+        met = {True: "yes", False: "**NO**", None: "–"}[row["ok"]]
         lines.append(f"| {_cell(row['figure'])} | {_cell(row['value'])} | "
                      f"{_cell(row['goal'])} | {met} |")
     for phase, error in (figures.get("errors") or {}).items():
         lines.append(f"\n**{phase} failed:**\n\n```\n{error}\n```")
     e2e = figures.get("e2e")
     if e2e:
-        lines += ["", "End-to-end run, seconds per stage (the build's stages measured inside "
-                  "the same run):", "", "| stage | seconds |", "|---|---:|"]
-        lines += [f"| {k} | {_cell(v)} |" for k, v in e2e["seconds"].items()]
-        lines += [f"| build: {k} | {_cell(v)} |" for k, v in
-                  sorted(e2e["build_stages"].items(), key=lambda kv: -kv[1])]
+        peaks = e2e["rss_mb"].get("by_stage", {})
+        cpu = e2e.get("cpu_seconds", {})
+        lines += ["", "End-to-end run per stage: wall-clock seconds, CPU seconds (the PDF worker "
+                  "process included), and the peak resident memory sampled while the stage ran "
+                  "(the build's stages measured inside the same run):", "",
+                  "| stage | seconds | CPU seconds | peak RSS MB |", "|---|---:|---:|---:|"]
+        lines += [f"| {k} | {_cell(v)} | {_cell(cpu.get(k, ''))} | {_cell(peaks.get(k, ''))} |"
+                  for k, v in e2e["seconds"].items()]
+        lines += [f"| build: {k} | {_cell(v)} | | {_cell(peaks.get('build: ' + k, ''))} |"
+                  for k, v in sorted(e2e["build_stages"].items(), key=lambda kv: -kv[1])]
         lines += [
             "",
-            f"Peak RSS {e2e['rss_mb']['peak']} MB (pipeline process {e2e['rss_mb']['process']}"
-            f" MB, largest child {e2e['rss_mb']['children']} MB); {e2e['parses']} feedparser "
+            f"Peak RSS of the pipeline process {e2e['rss_mb']['peak']} MB (kernel ru_maxrss; "
+            f"the PDF is rendered in a separate short-lived process); {e2e['parses']} feedparser "
             f"parses; HTTP {_cell(e2e['http'])}; {e2e['new_articles']:,} new articles; "
             f"{e2e['stories']} stories (median {e2e['story_size_median']} articles), "
             f"{e2e['claims']} claims; PDF {e2e['pdf_bytes']:,} bytes. "
@@ -251,23 +256,32 @@ def _scale_section(figures: dict[str, Any]) -> list[str]:
                   "database (best of the runs; older articles at 2,800 a day with past "
                   "briefings, newest first, so the smaller archive is the newest part of the "
                   "larger):", "",
-                  "| older articles | articles in DB | DB MB | fill s | build runs s | best s |",
-                  "|---:|---:|---:|---:|---|---:|"]
+                  "| older articles | articles in DB | DB MB | fill s | build runs s (CPU s) "
+                  "| best s | best CPU s | select window s |",
+                  "|---:|---:|---:|---:|---|---:|---:|---:|"]
         for size, data in sorted(archive.items(), key=lambda kv: int(kv[0])):
             fill, build = data["fill"], data["build"]
-            runs = ", ".join(_cell(r["seconds"]) for r in build["runs"])
+            runs = ", ".join(f"{_cell(r['seconds'])} ({_cell(r['cpu_seconds'])})"
+                             for r in build["runs"])
+            select = min(r["stages"].get("select window", 0) for r in build["runs"])
             lines.append(f"| {int(size):,} | {build['articles_in_db']:,} | {fill['db_mb']} | "
                          f"{fill['seconds_insert'] + fill['seconds_briefings']:.1f} | {runs} | "
-                         f"{build['best']} |")
+                         f"{build['best']} | {build['best_cpu']} | {_cell(select)} |")
     profile = figures.get("profile")
     if profile:
         top = profile["top"]
+        named = "; ".join(
+            f"({i}) `{row['function']}` {row['seconds']} s, through {row['mostly_in']}, "
+            f"innermost {row.get('leaf', '?')}" for i, row in enumerate(top[:3], 1)
+        )
+        lines += ["", f"**Top three costs of the {figures['articles']:,}-article run:** {named}."]
         lines += ["", f"Profile (pyinstrument) of a second end-to-end run on a fresh database "
                   f"({profile['seconds']['total']} s under the profiler). Time charged to the "
                   "innermost project function on the stack:", "",
-                  "| # | project function | seconds | mostly in |", "|---:|---|---:|---|"]
-        lines += [f"| {i} | `{row['function']}` | {row['seconds']} | {_cell(row['mostly_in'])} |"
-                  for i, row in enumerate(top, 1)]
+                  "| # | project function | seconds | through | innermost frame |",
+                  "|---:|---|---:|---|---|"]
+        lines += [f"| {i} | `{row['function']}` | {row['seconds']} | {_cell(row['mostly_in'])} "
+                  f"| {_cell(row.get('leaf', ''))} |" for i, row in enumerate(top, 1)]
         lines += ["", "<details><summary>pyinstrument call tree</summary>", "", "```",
                   profile["text"].strip("\n"), "```", "", "</details>"]
     return lines
