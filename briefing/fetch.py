@@ -362,6 +362,9 @@ class Fetcher:
                     raise FetchError(_describe(err)) from None
                 except OSError as err:
                     raise FetchError(f"network error: {err}") from None
+                except ExceptionGroup as group:
+                    # anyio can bundle a connect failure into a group; keep the contract.
+                    raise FetchError(f"network error: {group.exceptions[0]!r}") from None
             if status in _REDIRECTS and location:
                 try:
                     joined = current.join(location)
