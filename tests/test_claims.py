@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import csv
+import math
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from claims_helpers import FIXTURES, SEEDS, article, fixture_story, seed_story, story
 
+from briefing import pipeline
 from briefing.attribution import find_attributions
 from briefing.claims import analyse_story
-from briefing.models import Claim, Story
+from briefing.config import parse_config
+from briefing.models import Briefing, Claim, Story, StoryBrief
 from briefing.stance import headline_stance
+from briefing.store import Store
 
 
 def _article_text(s: Story, article_id: str) -> str:
@@ -313,3 +319,58 @@ def test_emergent_stance_accuracy_floor() -> None:
     assert len(rows) == 524
     correct = sum(headline_stance(r["articleHeadline"]) == r["y"] for r in rows)
     assert correct / len(rows) >= 0.733
+
+
+@pytest.fixture(scope="module")
+def sample_briefing(tmp_path_factory: pytest.TempPathFactory) -> Briefing:
+    """The bundled fiction (samples/, see samples/expectations.json) through the real
+    pipeline up to the Briefing."""
+    tmp_path = tmp_path_factory.mktemp("samples")
+    repo = Path(__file__).resolve().parents[1]
+    data = yaml.safe_load((repo / "config.yaml").read_text(encoding="utf-8"))
+    data["sources"] = [{**s, "url": str((repo / s["url"]).resolve())} for s in data["sources"]]
+    data |= {"database": str(tmp_path / "b.db"), "outbox": str(tmp_path / "outbox")}
+    config = parse_config(data, tmp_path / "config.yaml")
+    as_of = datetime(2026, 11, 21, 7, 0, tzinfo=UTC)
+    with Store(config.database) as store:
+        store.migrate()
+        pipeline.collect(config, store, as_of)
+        return pipeline.build_briefing(config, store, as_of)
+
+
+def _sample_story(briefing: Briefing, url_part: str) -> StoryBrief:
+    found = [b for b in briefing.stories if any(url_part in a.url for a in b.story.articles)]
+    assert found, [b.headline for b in briefing.stories]
+    return max(found, key=lambda b: len(b.story.articles))
+
+
+def test_sample_port_story_shows_the_lease_claim_disputed_by_brightwater(
+    sample_briefing: Briefing,
+) -> None:
+    brief = _sample_story(sample_briefing, "brightwater")
+    found = [
+        (brief.claims[d.claim], [brief.claims[k] for k in d.counter]) for d in brief.disputes
+    ]
+    assert any(
+        "Maria Olsen" in claim.actor
+        and "30-year lease" in claim.text
+        and any("Tomas Reyne" in c.actor and c.stance == "denies" for c in counters)
+        for claim, counters in found
+    ), [(c.actor, c.text, [x.actor for x in cs]) for c, cs in found]
+
+
+def test_sample_market_roof_injury_counts_disagree(sample_briefing: Briefing) -> None:
+    brief = _sample_story(sample_briefing, "market-roof")
+    disagreeing = [f for f in brief.figures if f.disagree]
+    assert len(disagreeing) == 1
+    values = {v.text: (v.low, v.high) for v in disagreeing[0].values}
+    assert values["At least 40 people"] == (40, math.inf)
+    assert values["Between 15 and 20 people"] == (15, 20)
+    assert (12, 12) in values.values()
+
+
+def test_sample_rate_cut_new_and_old_rate_do_not_disagree(sample_briefing: Briefing) -> None:
+    brief = _sample_story(sample_briefing, "rate")
+    assert brief.figures
+    assert not any(f.disagree for f in brief.figures)
+    assert brief.disputes == ()
