@@ -197,7 +197,8 @@ _DETERMINERS = wordset("the a an its their his her our")
 
 
 def _compound_modifiers(toks: list[_Token], first: int) -> int:
-    """Extend 'company' to 'power company' when a determiner shows where the phrase starts."""
+    """Extend 'company' to 'power company' when a determiner shows where the phrase starts,
+    and 'chair' to "Traders' association chair" when a name does."""
     if toks[first].text.lower() not in ROLE_NOUNS:
         return first
     for width in (1, 2):
@@ -211,6 +212,10 @@ def _compound_modifiers(toks: list[_Token], first: int) -> int:
             return first
         if toks[det].text.lower() in _DETERMINERS:
             return det + 1
+        if _is_name(toks[det].text) and toks[det].text.lower() not in _NOT_ACTORS:
+            while det > 0 and _is_name(toks[det - 1].text):
+                det -= 1
+            return det
     return first
 
 

@@ -69,8 +69,8 @@ class _Group:
 
 
 def _clean_actor(actor: str) -> str:
-    actor = re.sub(r"^(?:the|a|an)\s+", "", actor.strip(), flags=re.IGNORECASE)
-    return actor.strip(" ,")
+    actor = re.sub(r"^(?:the|a|an)\s+", "", actor.strip(), flags=re.IGNORECASE).strip(" ,")
+    return actor[:1].upper() + actor[1:]
 
 
 def _resolve_aliases(items: list[_Item]) -> None:
