@@ -24,7 +24,7 @@ import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from .errors import RenderError
-from .models import Article, Briefing, Claim, StoryBrief
+from .models import Article, Briefing, Claim, FigureSet, StoryBrief
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,14 @@ class FigureValueView:
 class FigureView:
     quantity: str
     values: tuple[FigureValueView, ...]
+    disagree: bool
+    span: str
+
+    @property
+    def heading(self) -> str:
+        if self.disagree:
+            return f"NUMBERS DIFFER: {self.quantity}"
+        return f"NUMBERS AGREE: {self.quantity} ({self.span})"
 
 
 @dataclass(frozen=True)
@@ -187,6 +195,19 @@ def _window_label(start: datetime, end: datetime, zone: ZoneInfo) -> str:
     return f"{left} – {right}"
 
 
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}".rstrip("0")
+
+
+def _figure_span(figure: FigureSet) -> str:
+    """The stated numbers as a range ("10,000–14,000"), or the one number all give."""
+    points = [v.value for v in figure.values]
+    points += [v.high for v in figure.values if v.qualifier == "between"]
+    low, high = min(points), max(points)
+    text = _number(low) if low == high else f"{_number(low)}–{_number(high)}"
+    return text + "%" if any(v.unit == "%" for v in figure.values) else text
+
+
 def _clean(text: str) -> str:
     """One line of displayable text: whitespace collapsed; control characters (a terminal escape
     in the text part), direction overrides and lone surrogates taken out."""
@@ -280,8 +301,6 @@ class _StoryBuilder:
     def figures(self) -> tuple[FigureView, ...]:
         views = []
         for figure in self.brief.figures:
-            if not figure.disagree:
-                continue
             values = []
             for value in figure.values:
                 source = self.link(value.article_id)
@@ -289,8 +308,17 @@ class _StoryBuilder:
                     continue
                 shown = _clean(value.text) or f"{value.value:g} {value.unit}".strip()
                 values.append(FigureValueView(shown, source))
-            if len(values) >= 2:
-                views.append(FigureView(_clean(figure.quantity) or "figure", tuple(values)))
+            # Agreeing values are worth a line only when several articles give them.
+            if len(values) < 2 or len({v.source.number for v in values}) < 2:
+                continue
+            views.append(
+                FigureView(
+                    _clean(figure.quantity) or "figure",
+                    tuple(values),
+                    figure.disagree,
+                    _figure_span(figure),
+                )
+            )
         return tuple(views)
 
     def build(self) -> StoryView:
@@ -471,7 +499,7 @@ def _story_text(story: StoryView) -> list[str]:
             for counter in dispute.counters:
                 lines += _wrap(_claim_line(counter), "        ", "      vs ")
     for figure in story.figures:
-        lines += ["", f"    NUMBERS DIFFER: {figure.quantity}"]
+        lines += ["", f"    {figure.heading}"]
         for value in figure.values:
             lines += _wrap(
                 f"{value.source.label}: {value.text} [{value.source.number}]", "        ", "    - "

@@ -345,3 +345,35 @@ def test_control_characters_and_broken_unicode_are_dropped_not_fatal() -> None:
         assert shown in out
         assert not any(c in out for c in "\x00\x1b\u202e\ud800")
     assert brief.story.articles[1].url not in render.render_html(briefing)
+
+
+def test_agreeing_figures_show_as_a_range_and_differing_ones_as_a_dispute() -> None:
+    from briefing.models import FigureSet, FigureValue
+
+    story = make_story(0)
+    arts = story.story.articles
+    agree = FigureSet(
+        quantity="soldiers deployed",
+        values=(
+            FigureValue(
+                10000,
+                "soldiers",
+                "between 10,000 and 14,000 soldiers",
+                arts[0].id,
+                10000,
+                14000,
+                "between",
+            ),
+            FigureValue(
+                11000, "soldiers", "around 11,000 troops", arts[1].id, 9900, 12100, "approximate"
+            ),
+        ),
+        disagree=False,
+    )
+    briefing = replace(make_briefing(1), stories=(replace(story, figures=(*story.figures, agree)),))
+    text = render.render_text(briefing)
+    assert "NUMBERS DIFFER: residents affected" in text
+    assert "NUMBERS AGREE: soldiers deployed (10,000–14,000)" in text
+    assert "around 11,000 troops" in text
+    html = render.render_html(briefing)
+    assert "NUMBERS AGREE: SOLDIERS DEPLOYED (10,000–14,000)" in html
