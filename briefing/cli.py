@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.logging import RichHandler
 
 from .config import Config, load_config
 from .errors import BriefingError, InputError
@@ -71,10 +72,13 @@ def guarded(fn: F) -> F:
 
 
 def _setup_logging(verbose: bool) -> None:
+    # A rich console looks sys.stderr up at each write, so log lines go above a progress bar
+    # (rich redirects stderr while the bar is live) instead of through it.
+    handler = RichHandler(console=Console(stderr=True), show_path=False, markup=False)
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+        format="%(name)s: %(message)s",
+        handlers=[handler],
     )
 
 
@@ -160,15 +164,18 @@ def pdf(
 @guarded
 def collect(
     config: ConfigOption = Path("config.yaml"),
+    force: Annotated[
+        bool, typer.Option("--force", help="Fetch every feed now, even those not yet due.")
+    ] = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Fetch what is new from every source into the database."""
+    """Fetch what is new from every source that is due into the database."""
     _setup_logging(verbose)
     cfg = load_config(config)
     from . import pipeline
 
     with Store(cfg.database) as store:
-        report = pipeline.collect(cfg, store, _now(), progress=_progress())
+        report = pipeline.collect(cfg, store, _now(), progress=_progress(), force=force)
     out.print(report.summary_line())
     if report.all_failed:
         raise typer.Exit(1)

@@ -28,8 +28,9 @@ class RunResult:
 
 
 def collect(
-    config: Config, store: Store, now: datetime, *, progress: bool = False
+    config: Config, store: Store, now: datetime, *, progress: bool = False, force: bool = False
 ) -> CollectReport:
+    """Fetch every source that is due (``force``: every source, due or not)."""
     report = collect_sources(
         config.source_list(),
         store,
@@ -38,6 +39,7 @@ def collect(
         allow_private_hosts=config.allow_private_hosts,
         progress=progress,
         interval=timedelta(minutes=config.schedule.collect_every_minutes),
+        force=force,
     )
     store.mark_run("collect", now, f"{report.new_articles} new")
     return report
