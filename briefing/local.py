@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from datetime import date as date_type
 from pathlib import Path
+from typing import Any
 
+import yaml
 from markdown_it import MarkdownIt
 
 from .clean import clean_text
@@ -22,6 +25,7 @@ from .models import Article, Source
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 MAX_FILE_BYTES = 15 * 1024 * 1024
 _TITLE_MAX = 200
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
 @dataclass
@@ -96,24 +100,68 @@ def _read_folder(source: Source, folder: Path, now: datetime) -> LocalResult:
         except OSError as err:
             result.problems.append(f"{relative}: {err.strerror or err}")
             continue
+        meta: dict[str, Any] = {}
         if path.suffix.lower() in (".html", ".htm"):
             title, text = _html_article(body, path)
         else:
             raw = _decode(body)
+            meta, raw, problem = front_matter(raw)
+            if problem:
+                result.problems.append(f"{relative}: {problem}")
             if path.suffix.lower() != ".txt":
                 raw = _markdown_text(raw)
             title, text = split_title(clean_text(raw))
+            if isinstance(meta.get("title"), str) and meta["title"].strip():
+                title = " ".join(meta["title"].split())
+                text = clean_text(raw)
         if not text:
             result.problems.append(f"{relative}: no article text")
             continue
+        published = _meta_date(meta.get("date", meta.get("published"))) or mtime
+        link = meta.get("url", meta.get("link"))
         result.articles.append(
             Article(
                 id=article_id(source.url, relative), source=source.name,
-                url=path.resolve().as_uri(), title=title, text=text,
-                published=min(mtime, now), fetched=now, feed=source.url, guid=relative,
+                url=link if isinstance(link, str) and re.match(r"^https?://", link)
+                else path.resolve().as_uri(),
+                title=title, text=text,
+                published=min(published, now), fetched=now, feed=source.url, guid=relative,
             )
         )
     return result
+
+
+def front_matter(raw: str) -> tuple[dict[str, Any], str, str | None]:
+    """Split a leading ``---`` YAML block (Jekyll/Hugo style: title, date, url) from the text.
+
+    Returns (metadata, rest of the text, problem); a block that is not a YAML mapping is
+    reported and left out, and the article is still read.
+    """
+    match = _FRONT_MATTER.match(raw)
+    if not match:
+        return {}, raw, None
+    rest = raw[match.end():]
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return {}, rest, "front matter is not valid YAML (ignored)"
+    if not isinstance(meta, dict):
+        return {}, rest, "front matter is not a mapping of keys (ignored)"
+    return meta, rest, None
+
+
+def _meta_date(value: object) -> datetime | None:
+    """A front-matter date: YAML datetime/date, or ISO text; naive times are UTC."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    if isinstance(value, date_type):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return None
 
 
 def _decode(body: bytes) -> str:

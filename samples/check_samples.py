@@ -145,6 +145,8 @@ def _check_local(expect: dict) -> list[str]:
     problems: list[str] = []
     for item in expect["local_articles"]:
         lines = (HERE / item["path"]).read_text(encoding="utf-8").splitlines()
+        if lines and lines[0] == "---":  # front matter (date) before the title line
+            lines = lines[lines.index("---", 1) + 1 :]
         paragraphs = [line for line in lines[1:] if line.strip()]
         if lines[0] != item["title"]:
             problems.append(f"{item['path']}: first line is not the title")

@@ -125,3 +125,27 @@ def test_split_title() -> None:
     title, body = split_title(prose + "\n\nMore.")
     assert title == "The first line is already a sentence." and body.startswith(prose)
     assert split_title("Only a heading") == ("Only a heading", "Only a heading")
+
+
+def test_front_matter_gives_title_date_and_url(tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        "---\ntitle: Council approves  budget\ndate: 2026-11-20T15:30:00Z\n"
+        "url: https://council.example/budget\n---\n"
+        "The council approved the budget on Friday. It passed by 30 votes to 12.\n"
+    )
+    (folder / "b.txt").write_text("---\ndate: 2026-11-19\n---\nLibrary hours\n\nThe library opens.")
+    (folder / "c.txt").write_text("---\n[not: a mapping\n---\nBridge closed\n\nThe bridge shut.\n")
+    now = datetime(2026, 11, 22, tzinfo=UTC)
+    result = read_local_source(Source(name="Notes", url=str(folder)), now)
+    by_guid = {a.guid: a for a in result.articles}
+    a, b, c = by_guid["a.md"], by_guid["b.txt"], by_guid["c.txt"]
+    assert a.title == "Council approves budget"
+    assert a.published == datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
+    assert a.url == "https://council.example/budget"
+    assert a.text.startswith("The council approved the budget")
+    assert (b.title, b.published) == ("Library hours", datetime(2026, 11, 19, tzinfo=UTC))
+    assert b.text == "The library opens."
+    assert c.title == "Bridge closed" and c.published <= now
+    assert result.problems == ["c.txt: front matter is not valid YAML (ignored)"]
