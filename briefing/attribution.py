@@ -206,7 +206,7 @@ def _compound_modifiers(toks: list[_Token], first: int) -> int:
         if det < 0:
             return first
         middle = toks[det + 1 : first]
-        if not all(t.text.isalpha() and t.text.islower() for t in middle):
+        if not all(re.fullmatch(r"[a-z]+(?:['’]s)?", t.text) for t in middle):
             return first
         if any(t.text in _NOT_ACTORS or t.text in REPORTING_VERBS for t in middle):
             return first

@@ -379,7 +379,28 @@ def _compatible(a: Figure, b: Figure) -> bool:
         and (not a.predicate or not b.predicate or a.predicate == b.predicate)
         and len(a.context & b.context) >= MIN_SHARED_CONTEXT
         and _same_magnitude(a.value.value, b.value.value)
+        and _modifiers_fit(a, b)
+        and _modifiers_fit(b, a)
     )
+
+
+_GENERIC_MODIFIERS = wordset(
+    """new old total estimated additional further local young small large big major minor own
+    former current existing first last full entire whole"""
+)
+
+
+def _modifiers_fit(a: Figure, b: Figure) -> bool:
+    """'three legal clients' is not 'seven clients' unless the other side speaks of legal
+    work too: every plain modifier of ``a``'s noun appears around ``b``."""
+    words = a.label.split()[:-1]
+    modifiers = {
+        stem
+        for w in words
+        if w.islower() and w not in _MEASURE_WORDS and w not in _GENERIC_MODIFIERS
+        for stem in content_terms(w)
+    }
+    return modifiers <= b.context | set(content_terms(b.label))
 
 
 def _same_magnitude(a: float, b: float) -> bool:
