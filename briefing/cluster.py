@@ -42,10 +42,8 @@ IDF_FULL_DOCS = 20
 NAME_SCAN_CHARS = 1600
 MAX_BLOCK = 1000
 BLOCK_STEP = 0.05
-# A feature found in more articles than this says little about which event an article covers;
-# leaving it out of candidate generation is what keeps the pair count linear.
-CANDIDATE_MAX_DF = 60
-CANDIDATE_MAX_DF_SHARE = 0.01
+# Candidate pairs allowed per article in the window (see _candidate_pairs).
+PAIRS_PER_ARTICLE = 400
 
 # Names are capitalised spans found by a regular expression: a named-entity model (spaCy,
 # NLTK) would need a download at run time, which the project forbids.
@@ -218,15 +216,29 @@ def _features(articles: Sequence[Article]) -> _Features:
 def _candidate_pairs(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (i < j) sharing a distinctive feature, with their similarity over those features.
 
-    Rows are unit vectors over every feature, so the dot product over the distinctive ones is
-    the cosine minus the small share that only very common features would add.
+    A feature found in ``df`` articles makes ``df * (df - 1) / 2`` pairs, so features are taken
+    from the rarest up while the pairs they make stay within ``PAIRS_PER_ARTICLE`` times the
+    number of articles: the cost stays linear, and only the commonest words of the window are
+    left out. Rows are unit vectors over every feature, so the dot product over the kept ones
+    is the cosine minus the small share those common words would add.
     """
-    df = np.diff(matrix.tocsc().indptr)
-    cap = max(CANDIDATE_MAX_DF, int(CANDIDATE_MAX_DF_SHARE * matrix.shape[0]))
-    keep = np.flatnonzero((df >= 2) & (df <= cap))
-    rare = matrix[:, keep]
+    n = matrix.shape[0]
+    df = np.diff(matrix.tocsc().indptr).astype(np.int64)
+    order = np.argsort(df, kind="stable")
+    pairs = np.cumsum(df[order] * (df[order] - 1) // 2)
+    affordable = order[pairs <= max(PAIRS_PER_ARTICLE * n, 1)]
+    keep = affordable[df[affordable] >= 2]
+    rare = matrix[:, np.sort(keep)]
     overlap = sp.triu(rare @ rare.T, k=1).tocoo()
     return overlap.row, overlap.col, overlap.data
+
+
+def _origin_texts(fresh: Sequence[Article], origins: dict[str, str]) -> list[np.ndarray]:
+    """Indexes of ``fresh`` grouped by origin, earliest copy first, groups in that order."""
+    by_origin: dict[str, list[int]] = {}
+    for index in sorted(range(len(fresh)), key=lambda i: _chronological(fresh[i])):
+        by_origin.setdefault(origins.get(fresh[index].id, fresh[index].id), []).append(index)
+    return [np.array(copies, dtype=np.int64) for copies in by_origin.values()]
 
 
 def _required(gap_hours: np.ndarray, settings: ClusterConfig) -> np.ndarray:
@@ -395,25 +407,29 @@ def cluster_stories(
     matrix = features.matrix[:n]
     hours = np.array([(_when(a) - now).total_seconds() / 3600.0 for a in fresh])
 
-    rows, cols, sims = _candidate_pairs(matrix)
-    margin = sims - _required(np.abs(hours[rows] - hours[cols]), settings)
+    # Copies of one text are one story whatever their words; grouping their origins (one
+    # earliest copy each) also keeps a syndicated text's words from looking common.
+    texts = _origin_texts(fresh, origins)
+    firsts = np.array([copies[0] for copies in texts])
+    rows, cols, sims = _candidate_pairs(matrix[firsts])
+    margin = sims - _required(np.abs(hours[firsts][rows] - hours[firsts][cols]), settings)
     linked = margin >= 0
-    rows, cols, margin = rows[linked], cols[linked], margin[linked]
     groups: list[np.ndarray] = []
-    for block in _blocks(np.arange(n), rows, cols, margin, 0.0):
-        groups.extend(_refine(block, matrix, hours, settings))
-
     stories = []
-    for members in groups:
-        members_articles = tuple(sorted((fresh[i] for i in members), key=_chronological))
-        stories.append(
-            Story(
-                id=_story_id([a.id for a in members_articles]),
-                articles=members_articles,
-                origins={a.id: origins.get(a.id, a.id) for a in members_articles},
-                why_grouped=_why(members, features),
+    for block in _blocks(np.arange(len(texts)), rows[linked], cols[linked], margin[linked], 0.0):
+        position = {int(firsts[t]): t for t in block}
+        for story_texts in _refine(firsts[block], matrix, hours, settings):
+            members = np.sort(np.concatenate([texts[position[int(f)]] for f in story_texts]))
+            groups.append(members)
+            members_articles = tuple(sorted((fresh[i] for i in members), key=_chronological))
+            stories.append(
+                Story(
+                    id=_story_id([a.id for a in members_articles]),
+                    articles=members_articles,
+                    origins={a.id: origins.get(a.id, a.id) for a in members_articles},
+                    why_grouped=_why(story_texts if len(story_texts) > 1 else members, features),
+                )
             )
-        )
     if prior:
         sizes = np.array([len(p.articles) for p in prior])
         starts = n + np.concatenate([[0], np.cumsum(sizes)[:-1]])

@@ -311,3 +311,29 @@ def test_an_oversized_linked_group_is_cut_on_its_stronger_links(
     stories = cluster_stories(bridge, {}, now=NOW, prior=[])
     assert sorted(a.id for s in stories for a in s.articles) == ["a00", "a01", "a02"]
     assert max(len(s.articles) for s in stories) <= 2
+
+
+def test_a_big_story_stays_one_story_when_its_words_are_in_every_article() -> None:
+    articles, _ = fixture_articles()
+    bridge = articles[:3]
+    sentences = [s for a in bridge for s in a.text.split(". ")]
+    rewrites = [
+        Article(
+            id=f"r{i:03d}", source=f"Outlet {i}", url=f"https://o{i}.example/bridge",
+            title=bridge[i % 3].title, text=". ".join(sentences[(i + k * 7) % len(sentences)]
+                                                     for k in range(5)),
+            published=NOW - timedelta(minutes=i), fetched=NOW,
+        )
+        for i in range(150)
+    ]
+    copies = [
+        Article(**{**bridge[0].__dict__, "id": f"c{i:03d}", "source": f"Wire client {i}",
+                   "url": f"https://client{i}.example/harlow"})
+        for i in range(120)
+    ]
+    window = articles + rewrites + copies
+    stories = cluster_stories(window, assign_origins(window), now=NOW, prior=[])
+    by_article = partition(stories)
+    big = {by_article[a.id] for a in bridge + rewrites + copies}
+    assert len(big) == 1
+    assert by_article["a03"] not in big  # the Dunmore Rangers report stays apart
