@@ -263,7 +263,7 @@ def _blocks(
 ) -> Iterator[np.ndarray]:
     """Connected groups of linked articles, none larger than ``MAX_BLOCK``: an oversized group
     is cut again using only its stronger links, so the dense refinement stays small."""
-    n = int(members.max()) + 1 if len(members) else 0
+    n = int(max(members.max(initial=-1), rows.max(initial=-1), cols.max(initial=-1))) + 1
     inside = np.zeros(n, dtype=bool)
     inside[members] = True
     keep = inside[rows] & inside[cols] & (margin >= floor)

@@ -311,6 +311,9 @@ def test_an_oversized_linked_group_is_cut_on_its_stronger_links(
     stories = cluster_stories(bridge, {}, now=NOW, prior=[])
     assert sorted(a.id for s in stories for a in s.articles) == ["a00", "a01", "a02"]
     assert max(len(s.articles) for s in stories) <= 2
+    monkeypatch.setattr(cluster_module, "MAX_BLOCK", 1)
+    stories = cluster_stories(articles, {}, now=NOW, prior=[])
+    assert len(stories) == len(articles)
 
 
 def test_a_big_story_stays_one_story_when_its_words_are_in_every_article() -> None:
