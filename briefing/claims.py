@@ -2,6 +2,16 @@
 back it, which claims another party contests, and where outlets' numbers cannot all be true.
 
 Pure: a Story in, plain data out. Every text is quoted verbatim with its article offsets.
+
+1. attribution.find_attributions: who said what in each article (verb, stance, content span);
+   speakers resolved to the story's fullest name, pronouns to the previous speaker, each
+   speaker to a party (parties.party_of: country, organisation or name).
+2. Statements of one party and stance that say the same thing merge (TF-IDF cosine over
+   stemmed content words); ``origins`` counts distinct origin ids (wire copies once).
+3. A denial is linked to the claim it contests: the assertion it points back to ("denied that
+   account"), else the other party's claim sharing the most content with it. A party never
+   disputes itself; a denial of something nobody claimed stays an undisputed denial.
+4. figures.group_figures: numbers normalised to intervals, grouped by quantity.
 """
 
 from __future__ import annotations

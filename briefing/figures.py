@@ -3,8 +3,14 @@
 "at least 10,000 soldiers" -> [10000, inf); "around 11,000 troops" -> [9900, 12100];
 "between 10,000 and 14,000" -> [10000, 14000]. Values of one quantity disagree only when two of
 them, from different origins, cannot both be true (their intervals do not overlap). A value's
-role (the figure now, an earlier / replaced figure, a target or forecast) is part of the
-quantity, so "raised to 4.5% from 4.25%" or "aims for 500, built 320" never raise an alarm.
+role (the figure now, an earlier / replaced figure, a target or forecast, "other" subsets) is
+part of the quantity, so "raised to 4.5% from 4.25%" or "aims for 500, built 320" never raise
+an alarm.
+
+Two values count the same thing only when the unit (soldiers = troops), the country, the action
+(sent vs killed) and the words around them agree, and they are within a factor of five of each
+other: news numbers that far apart measure different things. Dates, years, ages, times and
+list labels are not figures.
 """
 
 from __future__ import annotations
