@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 from datetime import UTC, datetime
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,11 @@ def test_html_shows_each_story_with_its_sources(
     html = (tmp / "outbox" / "2026-11-21" / "briefing.html").read_text()
     for brief in result.briefing.stories:
         for article in brief.story.articles:
-            assert article.url in html
+            if article.url.startswith("https://"):
+                assert f'href="{article.url}"' in html
+            else:  # a local file: named, but never linked in mail
+                assert article.url not in html
+                assert escape(article.title) in html
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
