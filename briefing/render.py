@@ -308,8 +308,10 @@ class _StoryBuilder:
                     continue
                 shown = _clean(value.text) or f"{value.value:g} {value.unit}".strip()
                 values.append(FigureValueView(shown, source))
-            # Agreeing values are worth a line only when several articles give them.
+            # Agreeing values are worth a line only when several articles give different ones.
             if len(values) < 2 or len({v.source.number for v in values}) < 2:
+                continue
+            if not figure.disagree and len({(v.value, v.high) for v in figure.values}) < 2:
                 continue
             views.append(
                 FigureView(

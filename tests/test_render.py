@@ -370,10 +370,20 @@ def test_agreeing_figures_show_as_a_range_and_differing_ones_as_a_dispute() -> N
         ),
         disagree=False,
     )
-    briefing = replace(make_briefing(1), stories=(replace(story, figures=(*story.figures, agree)),))
+    same = FigureSet(
+        quantity="year lease",
+        values=(
+            FigureValue(30, "year", "30-year lease", arts[0].id, 30, 30),
+            FigureValue(30, "year", "30-year lease", arts[1].id, 30, 30),
+        ),
+        disagree=False,
+    )
+    figures = (*story.figures, agree, same)
+    briefing = replace(make_briefing(1), stories=(replace(story, figures=figures),))
     text = render.render_text(briefing)
     assert "NUMBERS DIFFER: residents affected" in text
     assert "NUMBERS AGREE: soldiers deployed (10,000–14,000)" in text
     assert "around 11,000 troops" in text
+    assert "year lease" not in text  # everyone gives the same number: nothing to compare
     html = render.render_html(briefing)
     assert "NUMBERS AGREE: SOLDIERS DEPLOYED (10,000–14,000)" in html
