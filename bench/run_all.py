@@ -12,6 +12,7 @@ Usage: .venv/bin/python bench/run_all.py [--only NAME ...] [--output PATH]
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -171,6 +172,17 @@ def git_revision() -> str:
     return commit + (" (with uncommitted changes in briefing/ or bench/)" if dirty else "")
 
 
+def code_fingerprint() -> str:
+    """A hash of the package and templates, to notice code edited while the benchmarks ran."""
+    digest = hashlib.sha1()
+    for folder in ("briefing", "templates"):
+        for path in sorted((REPO / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(REPO)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 # -- RESULTS.md ---------------------------------------------------------------------------------
 
 
@@ -245,10 +257,12 @@ def _scale_section(figures: dict[str, Any]) -> list[str]:
     if again:
         lines += [
             "",
-            f"Nothing-new run (collect 61 minutes later): {again['process_seconds']} s for the "
-            f"whole process, of which importing the package {again['seconds']['import']} s and "
-            f"collecting {again['seconds']['collect']} s; {again['parses']} parses; HTTP "
-            f"{_cell(again['http'])}.",
+            f"Nothing-new run (`briefing collect` through the CLI, real clock, so every feed is "
+            f"due): {again['process_seconds']} s for the whole process, of which importing the "
+            f"CLI {again['seconds']['import cli']} s and the collect command (its own imports "
+            f"included) {again['seconds']['collect command']} s; {again['parses']} parses; "
+            f"HTTP {_cell(again['http'])}; articles stored {again['articles_stored']:,} "
+            "(unchanged).",
         ]
     archive = figures.get("archive") or {}
     if archive:
@@ -308,6 +322,9 @@ def render(outcomes: list[Outcome], info: dict[str, Any], pending: list[str]) ->
         load = f"{outcome.load[0]:.1f} / {outcome.load[1]:.1f}"
         lines.append(f"| {outcome.name} | {status} | {outcome.seconds} | {load} |")
     lines += [f"| {name} | not run yet | | |" for name in pending]
+    if info.get("code_changed"):
+        lines += ["", f"**The package or its templates changed while the benchmarks ran** "
+                  f"(during: {', '.join(info['code_changed'])}): those figures mix versions."]
     total = sum(o.seconds for o in outcomes)
     cores = os.cpu_count() or 1
     lines += ["", f"Total {total:.0f} s. Timings are only comparable between runs on a quiet "
@@ -348,11 +365,15 @@ def main(argv: list[str] | None = None) -> int:
     }
     outcomes: list[Outcome] = []
     started = time.perf_counter()
+    changed: list[str] = []
+    info["code_changed"] = changed
     for number, script in enumerate(scripts):
         print(f"[{number + 1}/{len(scripts)}] {script.name} ...", flush=True)
-        load_before = os.getloadavg()[0]
+        load_before, code_before = os.getloadavg()[0], code_fingerprint()
         outcome = run_benchmark(script, python)
         outcome.load = (load_before, os.getloadavg()[0])
+        if code_fingerprint() != code_before:
+            changed.append(script.stem)
         outcomes.append(outcome)
         print(f"    {outcome.status} in {outcome.seconds} s"
               + (f": {outcome.problem.splitlines()[0]}" if outcome.problem else ""), flush=True)
