@@ -83,7 +83,7 @@ def last_json(stdout: str) -> dict[str, Any] | None:
 
 
 def run_benchmark(script: Path, python: str) -> Outcome:
-    command = [python, str(script.relative_to(REPO))]
+    command = [python, str(script.relative_to(REPO) if script.is_relative_to(REPO) else script)]
     timeout = TIMEOUTS.get(script.name, DEFAULT_TIMEOUT)
     started = time.perf_counter()
     try:
