@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +24,7 @@ from ruamel.yaml.error import YAMLError
 from .config import Config, parse_config
 from .errors import ConfigError, InputError
 from .models import Source
+from .outbox import atomic_write
 
 log = logging.getLogger("briefing.opml")
 
@@ -112,19 +111,6 @@ def _append_sources(path: Path, sources: list[Source]) -> None:
     new_text = out.getvalue()
     # Refuse to write a file the loader would reject.
     parse_config(yaml.safe_load(new_text), path)
-    _write_atomically(path, new_text)
+    atomic_write(path, new_text.encode("utf-8"), mode=path.stat().st_mode & 0o777)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    mode = path.stat().st_mode & 0o777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -100,10 +100,14 @@ def render_files(config: Config, briefing: Briefing) -> dict[str, bytes]:
         "briefing.json": briefing_json.to_json(briefing).encode("utf-8"),
         "briefing.html": render.render_html(briefing).encode("utf-8"),
         "briefing.txt": render.render_text(briefing).encode("utf-8"),
-        "briefing.pdf": render.render_pdf(
-            briefing, page_size=config.pdf.page_size, timeout=config.pdf.timeout_seconds
-        ),
+        "briefing.pdf": pdf_bytes(config, briefing),
     }
+
+
+def pdf_bytes(config: Config, briefing: Briefing) -> bytes:
+    return render.render_pdf(
+        briefing, page_size=config.pdf.page_size, timeout=config.pdf.timeout_seconds
+    )
 
 
 def record(store: Store, briefing: Briefing) -> None:
@@ -159,9 +163,5 @@ def one_off_pdf(
     """A PDF of the briefing as of ``as_of``, written to ``output``; the ledger is not touched."""
     if do_collect:
         collect(config, store, now, progress=progress)
-    briefing = build_briefing(config, store, as_of)
-    data = render.render_pdf(
-        briefing, page_size=config.pdf.page_size, timeout=config.pdf.timeout_seconds
-    )
-    outbox.atomic_write(output, data)
+    outbox.atomic_write(output, pdf_bytes(config, build_briefing(config, store, as_of)))
     return output
