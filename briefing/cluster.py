@@ -35,6 +35,10 @@ from .config import ClusterConfig
 from .models import Article, Story, WhyGrouped
 
 LEAD_WORDS = 200
+# The rest of the body, up to this many words in all, adds its vocabulary at a lower weight:
+# reports of one event that open differently still share much of their wording further down.
+BODY_WORDS = 1000
+BODY_WEIGHT = 0.7
 TITLE_REPEAT = 2
 NAME_WEIGHT = 0.8
 WHY_TERMS = 8
@@ -75,11 +79,17 @@ _WORD_STOP = sorted(
 )
 
 
+_WORD_STOP_SET = frozenset(_WORD_STOP)
+# Longer than this, a body copied under unrelated headlines is taken for a real shared text.
+STAND_IN_MAX_WORDS = 150
+
+
 @dataclass(frozen=True)
 class _Features:
     matrix: sp.csr_matrix
     names: list[str]
     name_columns: int
+    evidence_columns: int
 
 
 def _aware(moment: datetime) -> datetime:
@@ -171,12 +181,13 @@ def _weighted(
         counts = vectorizer.fit_transform(documents)
     except ValueError:  # nothing to count in any document
         return sp.csr_matrix((len(documents), 0), dtype=np.float32), []
+    terms = list(vectorizer.get_feature_names_out())
     weigher = TfidfTransformer(sublinear_tf=True).fit(counts)
     # IDF from a handful of articles is noise: five reports of one event would make the event's
     # own words the least weighted. Shrink it towards 1 until the window holds enough articles.
     shrink = min(1.0, len(documents) / IDF_FULL_DOCS)
     weigher.idf_ = 1.0 + (weigher.idf_ - 1.0) * shrink
-    return weigher.transform(counts), list(vectorizer.get_feature_names_out())
+    return weigher.transform(counts), terms
 
 
 def _without_templates(articles: Sequence[Article], leads: list[str]) -> list[str]:
@@ -193,6 +204,12 @@ def _without_templates(articles: Sequence[Article], leads: list[str]) -> list[st
     ]
 
 
+def _body(text: str) -> str:
+    """The words after the lead, up to ``BODY_WORDS`` in all."""
+    words = text[: BODY_WORDS * 12].split(None, BODY_WORDS)[:BODY_WORDS]
+    return " ".join(words)
+
+
 def _features(articles: Sequence[Article]) -> _Features:
     leads = _without_templates(articles, [_lead(a.text) for a in articles])
     texts = [
@@ -203,14 +220,26 @@ def _features(articles: Sequence[Article]) -> _Features:
         texts,
         CountVectorizer(stop_words=_WORD_STOP, token_pattern=_WORD_PATTERN, dtype=np.float32),
     )
+    bodies = [_body(a.text) if lead else "" for a, lead in zip(articles, leads, strict=True)]
     name_matrix, name_terms = _weighted(
         [article_names(a, lead) for a, lead in zip(articles, leads, strict=True)],
         CountVectorizer(analyzer=_name_tokens, lowercase=False, dtype=np.float32),
     )
-    matrix = sp.hstack([name_matrix * NAME_WEIGHT, word_matrix], format="csr")
+    body_matrix, body_terms = _weighted(
+        bodies,
+        CountVectorizer(stop_words=_WORD_STOP, token_pattern=_WORD_PATTERN, dtype=np.float32),
+    )
+    matrix = sp.hstack(
+        [name_matrix * NAME_WEIGHT, word_matrix, body_matrix * BODY_WEIGHT], format="csr"
+    )
     if matrix.shape[1]:
         matrix = normalize(matrix)
-    return _Features(matrix=matrix, names=name_terms + word_terms, name_columns=len(name_terms))
+    return _Features(
+        matrix=matrix,
+        names=name_terms + word_terms + body_terms,
+        name_columns=len(name_terms),
+        evidence_columns=len(name_terms) + len(word_terms),
+    )
 
 
 def _candidate_pairs(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -239,6 +268,37 @@ def _origin_texts(fresh: Sequence[Article], origins: dict[str, str]) -> list[np.
     for index in sorted(range(len(fresh)), key=lambda i: _chronological(fresh[i])):
         by_origin.setdefault(origins.get(fresh[index].id, fresh[index].id), []).append(index)
     return [np.array(copies, dtype=np.int64) for copies in by_origin.values()]
+
+
+def _title_words(title: str) -> frozenset[str]:
+    return frozenset(re.findall(_WORD_PATTERN, title.casefold())) - _WORD_STOP_SET
+
+
+def _stand_in_pages(fresh: Sequence[Article], texts: list[np.ndarray]) -> set[int]:
+    """Texts (indexes into ``texts``) whose copies are stand-in pages rather than one report:
+    a short body found under headlines that have no word in common (or no headline at all),
+    such as a social-media embed notice or an archive crawl note that extraction returned in
+    place of several unrelated articles. Wire copies keep a shared headline word."""
+    found = set()
+    for index, copies in enumerate(texts):
+        if len(copies) < 2 or len(fresh[copies[0]].text.split()) > STAND_IN_MAX_WORDS:
+            continue
+        if not frozenset.intersection(*(_title_words(fresh[i].title) for i in copies)):
+            found.add(index)
+    return found
+
+
+def _apart(
+    fresh: Sequence[Article], texts: list[np.ndarray]
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """``texts`` with each copy of a stand-in page on its own, and which texts must stay
+    single stories: a stand-in page says nothing about the article it replaced."""
+    stand_ins = _stand_in_pages(fresh, texts)
+    kept = [copies for index, copies in enumerate(texts) if index not in stand_ins]
+    single = [np.array([copy]) for index in sorted(stand_ins) for copy in texts[index]]
+    alone = np.zeros(len(kept) + len(single), dtype=bool)
+    alone[len(kept) :] = True
+    return kept + single, alone
 
 
 def _required(gap_hours: np.ndarray, settings: ClusterConfig) -> np.ndarray:
@@ -311,7 +371,7 @@ def _why(members: np.ndarray, features: _Features) -> WhyGrouped:
     similarity = float((sims.sum() - np.trace(sims)) / (m * (m - 1)))
     present = np.asarray((sub > 0).sum(axis=0)).ravel()
     weight = np.asarray(sub.sum(axis=0)).ravel()
-    shared = np.flatnonzero(present >= max(2, math.ceil(m / 2)))
+    shared = np.flatnonzero(present[: features.evidence_columns] >= max(2, math.ceil(m / 2)))
     # The more articles share a term the earlier; then names before words, full names first.
     ranked = sorted(
         shared,
@@ -410,10 +470,11 @@ def cluster_stories(
     # Copies of one text are one story whatever their words; grouping their origins (one
     # earliest copy each) also keeps a syndicated text's words from looking common.
     texts = _origin_texts(fresh, origins)
+    texts, alone = _apart(fresh, texts)
     firsts = np.array([copies[0] for copies in texts])
     rows, cols, sims = _candidate_pairs(matrix[firsts])
     margin = sims - _required(np.abs(hours[firsts][rows] - hours[firsts][cols]), settings)
-    linked = margin >= 0
+    linked = (margin >= 0) & ~alone[rows] & ~alone[cols]
     groups: list[np.ndarray] = []
     stories = []
     for block in _blocks(np.arange(len(texts)), rows[linked], cols[linked], margin[linked], 0.0):
