@@ -38,7 +38,7 @@ LEAD_WORDS = 200
 # The rest of the body, up to this many words in all, adds its vocabulary at a lower weight:
 # reports of one event that open differently still share much of their wording further down.
 BODY_WORDS = 1000
-BODY_WEIGHT = 0.7
+BODY_WEIGHT = 1.0
 TITLE_REPEAT = 2
 NAME_WEIGHT = 0.8
 WHY_TERMS = 8

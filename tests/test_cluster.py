@@ -4,6 +4,7 @@ articles with their real dates, time awareness, continuity, evidence and ranking
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -135,6 +136,53 @@ def test_a_cookie_wall_one_outlet_returns_for_every_article_does_not_make_a_stor
     ]
     stories = cluster_stories(articles, assign_origins(articles), now=NOW, prior=[])
     assert sorted(len(s.articles) for s in stories) == [1, 1, 1]
+
+
+def test_an_embed_notice_several_outlets_return_for_unrelated_articles_stays_apart() -> None:
+    notice = (
+        "Posts with a place. You can attach where you are to your posts from the app or the "
+        "website, and remove that history whenever you like. Find out more in the help centre."
+    )
+    titles = ["Harbour ferry fares to rise in spring", "Library wins national design award",
+              "Storm damages pier at Kestrel Bay", ""]
+    stand_ins = [
+        Article(id=f"n{i}", source=f"Outlet {i}", url=f"https://o{i}.example/{i}", title=title,
+                text=notice, published=NOW - timedelta(hours=i), fetched=NOW)
+        for i, title in enumerate(titles)
+    ]
+    articles, _ = fixture_articles()
+    window = articles + stand_ins
+    origins = assign_origins(window)
+    assert len({origins[a.id] for a in stand_ins}) == 1  # still one text for dedup
+    by_article = partition(cluster_stories(window, origins, now=NOW, prior=[]))
+    assert len({by_article[a.id] for a in stand_ins}) == len(stand_ins)
+    assert not {by_article[a.id] for a in stand_ins} & {by_article[a.id] for a in articles}
+    # The same short notice under headlines that share a word is one wire brief, one story.
+    briefs = [replace(a, title=f"Kestrel Bay pier: {a.title or 'update'}") for a in stand_ins]
+    stories = cluster_stories(briefs, assign_origins(briefs), now=NOW, prior=[])
+    assert [len(s.articles) for s in stories] == [len(briefs)]
+
+
+def test_the_body_beyond_the_lead_brings_reports_of_one_event_together() -> None:
+    articles, _ = fixture_articles()
+    shared = ("Later in the evening, councillors approved plans for the Orrin Quay marina, "
+              "with berths for two hundred boats, a boatyard and a harbour office. Developer "
+              "Calloway Marine expects building work to begin in autumn and to finish within "
+              "two years. Objectors warned that dredging would disturb wading birds on the "
+              "mudflats, but the planning committee accepted the ecologist's mitigation report. ")
+    meeting = [
+        Article(id=f"m{i}", source=f"Outlet {i}", url=f"https://m{i}.example/", title="",
+                text=f"{variant} " * 18 + shared * 2,
+                published=NOW - timedelta(hours=i), fetched=NOW)
+        for i, variant in enumerate([
+            "Residents crowded into the town hall for a long agenda about parking.",
+            "A packed public gallery watched the quarterly session on street lighting.",
+        ])
+    ]
+    window = articles + meeting
+    by_article = partition(cluster_stories(window, assign_origins(window), now=NOW, prior=[]))
+    assert by_article["m0"] == by_article["m1"]
+    assert by_article["m0"] not in {by_article[a.id] for a in articles}
 
 
 def test_every_article_lands_in_exactly_one_story_with_its_origin() -> None:
