@@ -23,14 +23,14 @@ from urllib.parse import urljoin
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .clean import clean_text
 from .config import FetchConfig
 from .errors import BlockedAddressError, FetchError
-from .feeds import FeedEntry, article_id, parse_feed
+from .feeds import FeedEntry, article_id
 from .fetch import PAGE_ACCEPT, Fetcher, FetchResult, next_poll
 from .fulltext import extract_text, is_teaser
 from .local import LocalResult, is_local, read_local_source
 from .models import Article, Source
+from .parse_pool import ParsePool, pool_size
 from .store import FeedState, Store, from_iso, iso
 
 log = logging.getLogger("briefing.collect")
@@ -118,10 +118,11 @@ def _entry_article(source: Source, entry: FeedEntry, text: str, now: datetime) -
 
 
 class _Collector:
-    def __init__(self, store: Store, fetcher: Fetcher, config: FetchConfig, now: datetime,
-                 base: timedelta, force: bool) -> None:
+    def __init__(self, store: Store, fetcher: Fetcher, pool: ParsePool, config: FetchConfig,
+                 now: datetime, base: timedelta, force: bool) -> None:
         self.store = store
         self.fetcher = fetcher
+        self.pool = pool
         self.config = config
         self.now = now
         self.base = base
@@ -195,7 +196,7 @@ class _Collector:
         # Relative links in the feed resolve against where it was actually fetched from.
         headers["content-location"] = urljoin(result.final_url,
                                               headers.get("content-location", ""))
-        feed = await asyncio.to_thread(parse_feed, result.body, headers, now=self.now)
+        feed = await self.pool.parse(result.body, headers, self.now)
         if not feed.entries and feed.malformed:
             return self._failed(source, state, "error", f"not a usable feed: {feed.problem}",
                                 status)
@@ -221,17 +222,21 @@ class _Collector:
         ids = [article_id(source.url, e.identity) for e in entries]
         known = self.store.known_article_ids(ids)
         fresh = [e for e, i in zip(entries, ids, strict=True) if i not in known]
+        # Only entries not seen before are worth converting and cleaning.
+        texts = await self.pool.entry_texts(fresh)
         teasers = [
-            e for e in fresh
+            (e, text) for e, (text, _cleaned) in zip(fresh, texts, strict=True)
             if self.config.full_text and e.link.lower().startswith(("http://", "https://"))
-            and e.published >= self.now - FULL_TEXT_MAX_AGE and is_teaser(e.text)
+            and e.published >= self.now - FULL_TEXT_MAX_AGE and is_teaser(text)
         ][:MAX_FULL_TEXT_PER_FEED]
-        pages = await asyncio.gather(*(self._full_text(e.link) for e in teasers))
-        full = {e.identity: text for e, text in zip(teasers, pages, strict=True)
-                if text and len(text) > len(e.text)}
+        pages = await asyncio.gather(*(self._full_text(e.link) for e, _text in teasers))
+        full = {e.identity: page for (e, text), page in zip(teasers, pages, strict=True)
+                if page and len(page) > len(text)}
+        full_cleaned = dict(zip(full, await self.pool.clean_texts(list(full.values())),
+                                strict=True))
         articles = []
-        for entry in fresh:
-            text = clean_text(full.get(entry.identity) or entry.text)
+        for entry, (_text, cleaned) in zip(fresh, texts, strict=True):
+            text = full_cleaned.get(entry.identity, cleaned)
             if not text and not entry.title:
                 continue
             articles.append(_entry_article(source, entry, text or entry.title, self.now))
@@ -262,38 +267,41 @@ def _progress_bar(enabled: bool) -> Progress | None:
 async def collect_sources_async(
     sources: Sequence[Source], store: Store, fetch: FetchConfig, now: datetime, *,
     allow_private_hosts: bool, progress: bool = False, interval: timedelta = timedelta(hours=1),
-    force: bool = False,
+    force: bool = False, parse_workers: int | None = None,
 ) -> CollectReport:
     bar = _progress_bar(progress)
+    feeds = sum(1 for s in sources if not is_local(s.url))
     task = bar.add_task("", total=len(sources)) if bar else None
     results: list[FeedResult | None] = [None] * len(sources)
 
-    async with Fetcher(fetch, allow_private_hosts=allow_private_hosts) as fetcher:
-        collector = _Collector(store, fetcher, fetch, now, interval, force)
+    workers = pool_size(feeds) if parse_workers is None else parse_workers
+    with ParsePool(workers) as pool:
+        async with Fetcher(fetch, allow_private_hosts=allow_private_hosts) as fetcher:
+            collector = _Collector(store, fetcher, pool, fetch, now, interval, force)
 
-        async def one(index: int, source: Source) -> None:
-            try:
-                if is_local(source.url):
-                    local = await asyncio.to_thread(read_local_source, source, now)
-                    outcome = _store_local(source, local, store)
-                else:
-                    outcome = await collector.source(source)
-            except Exception as err:  # one broken feed must not fail the run
-                log.exception("collecting %s failed", source.url)
-                outcome = FeedResult(source.name, source.url, "error",
-                                     error=f"{type(err).__name__}: {err}")
-            results[index] = outcome
-            _log_result(outcome)
-            if bar is not None and task is not None:
-                bar.update(task, advance=1, description=source.name)
+            async def one(index: int, source: Source) -> None:
+                try:
+                    if is_local(source.url):
+                        local = await asyncio.to_thread(read_local_source, source, now)
+                        outcome = _store_local(source, local, store)
+                    else:
+                        outcome = await collector.source(source)
+                except Exception as err:  # one broken feed must not fail the run
+                    log.exception("collecting %s failed", source.url)
+                    outcome = FeedResult(source.name, source.url, "error",
+                                         error=f"{type(err).__name__}: {err}")
+                results[index] = outcome
+                _log_result(outcome)
+                if bar is not None and task is not None:
+                    bar.update(task, advance=1, description=source.name)
 
-        if bar is not None:
-            bar.start()
-        try:
-            await asyncio.gather(*(one(i, s) for i, s in enumerate(sources)))
-        finally:
             if bar is not None:
-                bar.stop()
+                bar.start()
+            try:
+                await asyncio.gather(*(one(i, s) for i, s in enumerate(sources)))
+            finally:
+                if bar is not None:
+                    bar.stop()
     return CollectReport(tuple(r for r in results if r is not None))
 
 
@@ -307,15 +315,18 @@ def collect_sources(
     progress: bool = False,
     interval: timedelta = timedelta(hours=1),
     force: bool = False,
+    parse_workers: int | None = None,
 ) -> CollectReport:
     """Collect every source once; see the module docstring for the per-feed rules.
 
     ``interval`` is the base poll interval; ``force`` fetches feeds that are not due yet.
+    ``parse_workers`` processes parse and clean the feeds (0: a thread; default: decided by
+    :func:`briefing.parse_pool.pool_size` from the number of feeds and CPUs).
     Runs its own event loop, so call it from synchronous code.
     """
     return asyncio.run(collect_sources_async(
         sources, store, fetch, now, allow_private_hosts=allow_private_hosts, progress=progress,
-        interval=interval, force=force,
+        interval=interval, force=force, parse_workers=parse_workers,
     ))
 
 

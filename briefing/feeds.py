@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 import feedparser
@@ -29,15 +30,21 @@ _DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "templ
 
 @dataclass(frozen=True)
 class FeedEntry:
-    """One item of a feed, its text converted from HTML to plain lines."""
+    """One item of a feed. ``html`` is its longest content or summary as the feed gave it;
+    ``text`` is that converted to plain lines, on first use, so entries a caller already has
+    cost no conversion."""
 
     identity: str
     guid: str
     link: str
     title: str
-    text: str
+    html: str
     published: datetime
     date_parsed: bool
+
+    @cached_property
+    def text(self) -> str:
+        return html_to_text(self.html)
 
 
 @dataclass(frozen=True)
@@ -81,8 +88,11 @@ def _unescape_entities(text: str) -> str:
         return text
 
 
+_SPACES = re.compile(r"[ \t\u00a0\r\f\v]+")
+
+
 def _squeeze(text: str) -> str:
-    lines = (re.sub(r"[ \t\u00a0\r\f\v]+", " ", line).strip() for line in text.split("\n"))
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -109,7 +119,7 @@ def _entry_time(entry: Mapping[str, Any]) -> datetime | None:
     return None
 
 
-def _entry_text(entry: Mapping[str, Any]) -> str:
+def _entry_html(entry: Mapping[str, Any]) -> str:
     best = ""
     for content in entry.get("content") or []:
         value = content.get("value") or ""
@@ -118,7 +128,7 @@ def _entry_text(entry: Mapping[str, Any]) -> str:
     summary = entry.get("summary") or ""
     if len(summary) > len(best):
         best = summary
-    return html_to_text(best)
+    return str(best)
 
 
 def _ttl(parsed: Any) -> int | None:
@@ -162,9 +172,7 @@ def parse_feed(body: bytes, headers: Mapping[str, str], *, now: datetime) -> Par
         guid = str(raw.get("id") or "").strip()
         link = str(raw.get("link") or "").strip()
         title = html_to_text(str(raw.get("title") or "")).replace("\n", " ")
-        text = _entry_text(raw)
-        if not (guid or link or title or text):
-            continue
+        html = _entry_html(raw)
         if guid and guid_counts[guid] > 1 and link:
             identity = f"{guid} {link}"
         elif guid:
@@ -172,6 +180,9 @@ def parse_feed(body: bytes, headers: Mapping[str, str], *, now: datetime) -> Par
         elif link:
             identity = link
         else:
+            text = html_to_text(html)
+            if not (title or text):
+                continue
             identity = content_hash(title, text)
         if identity in seen:
             continue
@@ -180,9 +191,8 @@ def parse_feed(body: bytes, headers: Mapping[str, str], *, now: datetime) -> Par
         date_parsed = when is not None
         if when is None or when > now:
             when = now
-        entries.append(
-            FeedEntry(identity, guid, link, title, text, when.replace(microsecond=0), date_parsed)
-        )
+        entries.append(FeedEntry(identity, guid, link, title, html, when.replace(microsecond=0),
+                                 date_parsed))
     title = html_to_text(str(parsed.feed.get("title") or "")).replace("\n", " ")
     return ParsedFeed(title, tuple(entries), _ttl(parsed), bool(parsed.get("bozo")), problem,
                       is_feed)

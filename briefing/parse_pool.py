@@ -1,0 +1,117 @@
+"""The CPU work of a collect run, kept off the event loop that drives the fetches.
+
+Parsing a feed, turning entry HTML into text and cleaning it cost milliseconds each; done on
+the event loop (or in a thread, which holds the GIL just the same) they delay every response
+still in flight. With enough feeds to keep them busy the work runs in worker processes, so it
+overlaps the network waits on another core; with a few feeds, in a thread, as starting
+processes would cost more than it saves.
+
+Workers come from a forkserver (a fresh interpreter, never a fork of this threaded process).
+A worker that dies (a crash inside a C parser, the OOM killer) breaks the pool: the pool is
+replaced and the task tried once more, so feeds merely in flight at the time are not lost; a
+task that breaks the pool twice raises :class:`ParseError` for its feed alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
+from functools import partial
+from typing import TypeVar
+
+from .clean import clean_text
+from .errors import ParseError
+from .feeds import FeedEntry, ParsedFeed, parse_feed
+
+# Below this many feeds to parse, a thread does the work: the pool would start too late to pay.
+POOL_MIN_FEEDS = 8
+MAX_WORKERS = 2
+
+T = TypeVar("T")
+
+
+def pool_size(feeds: int) -> int:
+    """Worker processes worth starting for ``feeds`` feeds (0: use a thread)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if feeds < POOL_MIN_FEEDS or (cpus or 1) < 2:
+        return 0
+    return min(MAX_WORKERS, cpus or 1)
+
+
+def entry_texts(entries: Sequence[FeedEntry]) -> list[tuple[str, str]]:
+    """(plain text, cleaned text) of each entry."""
+    return [(entry.text, clean_text(entry.text)) for entry in entries]
+
+
+def clean_texts(texts: Sequence[str]) -> list[str]:
+    return [clean_text(text) for text in texts]
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+class ParsePool:
+    """Runs the CPU work in ``processes`` worker processes, or in a thread when 0.
+
+    Use as a context manager; leaving it shuts the workers down.
+    """
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self._executor: ProcessPoolExecutor | None = None
+        if processes:
+            self._executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        executor = ProcessPoolExecutor(self.processes,
+                                       mp_context=multiprocessing.get_context("forkserver"))
+        # One no-op each starts every worker now, while the first responses are in flight.
+        for _ in range(self.processes):
+            executor.submit(_ready)
+        return executor
+
+    def __enter__(self) -> ParsePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    async def _run(self, task: Callable[[], T]) -> T:
+        if self._executor is None:
+            return await asyncio.to_thread(task)
+        loop = asyncio.get_running_loop()
+        for attempt in (1, 2):
+            executor = self._executor
+            try:
+                return await loop.run_in_executor(executor, task)
+            except BrokenProcessPool:
+                if attempt == 2:
+                    raise ParseError("the parser process died on this feed") from None
+                if self._executor is executor:
+                    executor.shutdown(wait=False, cancel_futures=True)
+                    self._executor = self._start()
+        raise AssertionError("unreachable")
+
+    async def parse(self, body: bytes, headers: Mapping[str, str], now: datetime) -> ParsedFeed:
+        return await self._run(partial(parse_feed, body, dict(headers), now=now))
+
+    async def entry_texts(self, entries: Sequence[FeedEntry]) -> list[tuple[str, str]]:
+        if not entries:
+            return []
+        return await self._run(partial(entry_texts, list(entries)))
+
+    async def clean_texts(self, texts: Sequence[str]) -> list[str]:
+        if not texts:
+            return []
+        return await self._run(partial(clean_texts, list(texts)))
