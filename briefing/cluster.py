@@ -1,13 +1,17 @@
 """Group a window's articles into stories and rank them: the cluster stage.
 
-Each article becomes a TF-IDF vector (scikit-learn) of its title and lead plus the names it
-leans on (capitalised spans: people, places, organisations). Neighbours come from a sparse
-product restricted to distinctive features (an inverted index: only articles sharing a rare
-term meet), so the cost grows with the number of articles rather than its square; a pair is
-linked when its similarity clears a threshold that rises with the publication gap. Linked
-groups are then refined by average-linkage agglomerative clustering (scikit-learn) so one loose
-link cannot chain two events together. A new story that matches a story of an earlier briefing
-takes over its id and is marked developing.
+Each article becomes a TF-IDF vector (scikit-learn) of the words of its title and of its
+body's first ``BODY_WORDS`` words (reports of one event that open differently still share
+wording further down), plus the names its title and lead lean on (capitalised spans: people,
+places, organisations). Copies of one text are grouped as one, except a short stand-in page
+(an embed notice, an archive note) found under unrelated headlines or none: each copy of it
+stays a single story.
+Neighbours come from a sparse product restricted to distinctive features (an inverted index:
+only articles sharing a rare term meet), so the cost grows with the number of articles rather
+than its square; a pair is linked when its similarity clears a threshold that rises with the
+publication gap. Linked groups are then refined by average-linkage agglomerative clustering
+(scikit-learn) so one loose link cannot chain two events together. A new story that matches a
+story of an earlier briefing takes over its id and is marked developing.
 """
 
 from __future__ import annotations
@@ -35,10 +39,7 @@ from .config import ClusterConfig
 from .models import Article, Story, WhyGrouped
 
 LEAD_WORDS = 200
-# The rest of the body, up to this many words in all, adds its vocabulary at a lower weight:
-# reports of one event that open differently still share much of their wording further down.
-BODY_WORDS = 1000
-BODY_WEIGHT = 1.0
+BODY_WORDS = 600
 TITLE_REPEAT = 2
 NAME_WEIGHT = 0.8
 WHY_TERMS = 8
@@ -89,7 +90,6 @@ class _Features:
     matrix: sp.csr_matrix
     names: list[str]
     name_columns: int
-    evidence_columns: int
 
 
 def _aware(moment: datetime) -> datetime:
@@ -205,41 +205,28 @@ def _without_templates(articles: Sequence[Article], leads: list[str]) -> list[st
 
 
 def _body(text: str) -> str:
-    """The words after the lead, up to ``BODY_WORDS`` in all."""
-    words = text[: BODY_WORDS * 12].split(None, BODY_WORDS)[:BODY_WORDS]
-    return " ".join(words)
+    """The first ``BODY_WORDS`` words of ``text``."""
+    return " ".join(text[: BODY_WORDS * 12].split(None, BODY_WORDS)[:BODY_WORDS])
 
 
 def _features(articles: Sequence[Article]) -> _Features:
     leads = _without_templates(articles, [_lead(a.text) for a in articles])
     texts = [
-        f"{(a.title + ' ') * TITLE_REPEAT}{lead}"
+        f"{(a.title + ' ') * TITLE_REPEAT}{_body(a.text) if lead else ''}"
         for a, lead in zip(articles, leads, strict=True)
     ]
     word_matrix, word_terms = _weighted(
         texts,
         CountVectorizer(stop_words=_WORD_STOP, token_pattern=_WORD_PATTERN, dtype=np.float32),
     )
-    bodies = [_body(a.text) if lead else "" for a, lead in zip(articles, leads, strict=True)]
     name_matrix, name_terms = _weighted(
         [article_names(a, lead) for a, lead in zip(articles, leads, strict=True)],
         CountVectorizer(analyzer=_name_tokens, lowercase=False, dtype=np.float32),
     )
-    body_matrix, body_terms = _weighted(
-        bodies,
-        CountVectorizer(stop_words=_WORD_STOP, token_pattern=_WORD_PATTERN, dtype=np.float32),
-    )
-    matrix = sp.hstack(
-        [name_matrix * NAME_WEIGHT, word_matrix, body_matrix * BODY_WEIGHT], format="csr"
-    )
+    matrix = sp.hstack([name_matrix * NAME_WEIGHT, word_matrix], format="csr")
     if matrix.shape[1]:
         matrix = normalize(matrix)
-    return _Features(
-        matrix=matrix,
-        names=name_terms + word_terms + body_terms,
-        name_columns=len(name_terms),
-        evidence_columns=len(name_terms) + len(word_terms),
-    )
+    return _Features(matrix=matrix, names=name_terms + word_terms, name_columns=len(name_terms))
 
 
 def _candidate_pairs(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -371,7 +358,7 @@ def _why(members: np.ndarray, features: _Features) -> WhyGrouped:
     similarity = float((sims.sum() - np.trace(sims)) / (m * (m - 1)))
     present = np.asarray((sub > 0).sum(axis=0)).ravel()
     weight = np.asarray(sub.sum(axis=0)).ravel()
-    shared = np.flatnonzero(present[: features.evidence_columns] >= max(2, math.ceil(m / 2)))
+    shared = np.flatnonzero(present >= max(2, math.ceil(m / 2)))
     # The more articles share a term the earlier; then names before words, full names first.
     ranked = sorted(
         shared,
