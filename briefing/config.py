@@ -131,7 +131,7 @@ class SummaryConfig(_Strict):
 
 
 class ClusterConfig(_Strict):
-    """Story grouping thresholds (cosine similarity of title + lead + names vectors)."""
+    """Story grouping thresholds (cosine similarity of title + body words + names vectors)."""
 
     similarity: float = Field(default=0.1, gt=0, le=1)
     """Two articles published within ``grace_hours`` of each other are linked when this similar."""
