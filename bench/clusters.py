@@ -12,7 +12,8 @@ Usage: .venv/bin/python bench/clusters.py [--shared PATH] [--articles N]
     the Multi-News documents (each a random 30-60% of one document's sentences, spread over
     24 hours), each run in a fresh process so its peak resident memory is its own. CPU seconds
     per 1,000 articles staying flat is what "about linear" means here; wall time depends on
-    what else the machine is running, so both are printed with the load average.
+    what else the machine is running, so both are printed with the load average. F1/row scores
+    the synthetic stories against each document's Multi-News row, as a sanity check at scale.
 
 The last line printed is one JSON object with the headline figures.
 """
@@ -118,14 +119,17 @@ def wikiref_articles(shared: Path) -> tuple[list[Article], dict[str, str]]:
     return articles, gold
 
 
-def synthetic_articles(shared: Path, count: int) -> list[Article]:
+def synthetic_articles(shared: Path, count: int) -> tuple[list[Article], dict[str, str]]:
     """``count`` articles, each a random 30-60% of one Multi-News document's sentences: about
     15 reports per document that share much wording but are mostly not copies of each other
-    (a day of many independent texts is the demanding case for clustering)."""
+    (a day of many independent texts is the demanding case for clustering). Gold: the
+    Multi-News row of the document."""
     rng = random.Random(11)
-    documents = [d for docs in multinews_documents(shared) for d in docs if d.strip()]
+    rows = [(row, d) for row, docs in enumerate(multinews_documents(shared)) for d in docs]
+    documents = [d for _, d in rows if d.strip()]
+    labels = [f"row{row}" for row, d in rows if d.strip()]
     sentences = [[s.text for s in split_sentences(d)] for d in documents]
-    articles = []
+    articles, gold = [], {}
     for index in range(count):
         pick = sentences[index % len(sentences)]
         share = rng.uniform(0.3, 0.6)
@@ -136,7 +140,8 @@ def synthetic_articles(shared: Path, count: int) -> list[Article]:
         )
         if article is not None:
             articles.append(article)
-    return articles
+            gold[article.id] = labels[index % len(sentences)]
+    return articles, gold
 
 
 def run(articles: Sequence[Article]) -> tuple[dict[str, str], dict[str, str], int]:
@@ -195,14 +200,15 @@ def seed_articles(shared: Path) -> tuple[list[Article], dict[str, str]]:
 
 
 def cost_child(count: int, shared: Path) -> None:
-    articles = synthetic_articles(shared, count)
+    articles, gold = synthetic_articles(shared, count)
     start, cpu = time.perf_counter(), time.process_time()
-    _, origins, stories = run(articles)
+    predicted, origins, stories = run(articles)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"articles": len(articles), "seconds": seconds, "cpu_seconds": cpu,
                       "peak_mb": peak_mb, "stories": stories,
-                      "origins": len(set(origins.values()))}))
+                      "origins": len(set(origins.values())),
+                      "bcubed_f1": bcubed(gold, predicted)[2]}))
 
 
 def main() -> int:
@@ -226,7 +232,7 @@ def main() -> int:
                     now=datetime(2025, 4, 27, 6, 0, tzinfo=UTC))
 
     print(f"\n{'cost (dedup + cluster)':<24} {'stories':>7} {'origins':>7} {'wall s':>7} "
-          f"{'CPU s':>7} {'CPU s/1k':>8} {'peak MB':>8}")
+          f"{'CPU s':>7} {'CPU s/1k':>8} {'peak MB':>8} {'F1/row':>6}")
     costs = {}
     for count in (*SCALING, args.articles):
         child = subprocess.run(
@@ -237,11 +243,15 @@ def main() -> int:
         cost = costs[count] = json.loads(child.stdout.strip().splitlines()[-1])
         print(f"{str(cost['articles']) + ' synthetic articles':<24} {cost['stories']:>7} "
               f"{cost['origins']:>7} {cost['seconds']:>7.2f} {cost['cpu_seconds']:>7.2f} "
-              f"{1000 * cost['cpu_seconds'] / cost['articles']:>8.3f} {cost['peak_mb']:>8.0f}")
+              f"{1000 * cost['cpu_seconds'] / cost['articles']:>8.3f} {cost['peak_mb']:>8.0f} "
+              f"{cost['bcubed_f1']:>6.3f}")
     cost = costs[args.articles]
     load = os.getloadavg()[0]
     print(f"peak MB is the whole child process's resident peak; {os.cpu_count()} CPUs, "
           f"load average {load:.1f} at the end (other jobs share the machine)")
+    print("F1/row: BCubed F1 of the synthetic stories against the Multi-News row of each "
+          "article's document (a sanity check: fragments of a short document often coincide, "
+          "and untitled copies of a short text are kept apart as stand-in pages)")
     print(json.dumps({
         "multinews_bcubed_precision": round(multinews["precision"], 4),
         "multinews_bcubed_recall": round(multinews["recall"], 4),
