@@ -10,9 +10,15 @@ full-content feeds: 20 items of four paragraphs):
 
 1. baseline: ``feedparser.parse(url)`` on each URL in turn (feedparser's own fetcher);
 2. ours: ``briefing.collect.collect_sources`` with the default FetchConfig (16 requests at once,
-   2 per origin) into a fresh SQLite database, parsing, cleaning and storing every entry.
+   2 per origin) into a fresh SQLite database, parsing, cleaning and storing every entry, with
+   the default parse workers (processes, see briefing/parse_pool.py).
    ``full_text`` is off so both sides do the same work (the baseline fetches no pages);
-3. ours again an hour later: every feed answers 304 to the conditional GET.
+3. ours with the parsing in a thread instead (``parse_workers=0``): what the processes buy;
+4. ours again an hour later: every feed answers 304 to the conditional GET.
+
+CPU is this process's only (the parse workers are not its children). Parse workers re-import
+this script (multiprocessing's rule for ``__main__``), so the project's modules are imported
+inside the functions that use them, as the ``briefing`` console script imports only the CLI.
 
 Prints a table and, as its last line, one JSON object.
 """
@@ -40,11 +46,6 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 from helpers_http import LoopbackServer, Request  # noqa: E402
-
-from briefing.collect import collect_sources  # noqa: E402
-from briefing.config import FetchConfig  # noqa: E402
-from briefing.models import Source  # noqa: E402
-from briefing.store import Store  # noqa: E402
 
 NOW = datetime(2025, 11, 3, 12, 0, tzinfo=UTC)
 WORDS = ("council harbour budget minister bridge river station report vote market school "
@@ -111,6 +112,12 @@ def _cpu() -> float:
 
 
 def run_shape(name: str, args: argparse.Namespace) -> dict[str, float | int | str]:
+    from briefing.collect import collect_sources
+    from briefing.config import FetchConfig
+    from briefing.models import Source
+    from briefing.parse_pool import pool_size
+    from briefing.store import Store
+
     items, paragraphs = SHAPES[name]
     parent, child = multiprocessing.Pipe()
     process = multiprocessing.Process(
@@ -133,6 +140,12 @@ def run_shape(name: str, args: argparse.Namespace) -> dict[str, float | int | st
                                     allow_private_hosts=True)
             ours_304 = time.perf_counter() - start
             stored = store.article_count()
+        with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
+            start, cpu = time.perf_counter(), _cpu()
+            threaded = collect_sources(sources, store, config, NOW, allow_private_hosts=True,
+                                       parse_workers=0)
+            in_thread, in_thread_cpu = time.perf_counter() - start, _cpu() - cpu
+            stored_in_thread = store.article_count()
     finally:
         parent.send("stop")
         process.join(timeout=10)
@@ -142,31 +155,41 @@ def run_shape(name: str, args: argparse.Namespace) -> dict[str, float | int | st
         "collect_s": round(ours, 3), "collect_cpu_s": round(ours_cpu, 3),
         "collect_304_s": round(ours_304, 3),
         "speedup": round(baseline / ours, 1), "articles_stored": stored,
+        "parse_workers": pool_size(len(sources)),
+        "collect_thread_s": round(in_thread, 3), "collect_thread_cpu_s": round(in_thread_cpu, 3),
+        "speedup_thread": round(baseline / in_thread, 1),
+        "articles_stored_thread": stored_in_thread,
         "feeds_ok": sum(r.status == "ok" for r in report.results),
+        "feeds_ok_thread": sum(r.status == "ok" for r in threaded.results),
         "feeds_not_modified": sum(r.status == "not-modified" for r in again.results),
     }
 
 
 def main() -> None:
+    from briefing.config import FetchConfig
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--hosts", type=int, default=50)
     parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument("--concurrency", type=int, default=FetchConfig().concurrency)
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     rows = [run_shape(name, args) for name in SHAPES]
     print(f"{args.feeds} feeds on {args.hosts} servers on 127.0.0.1, "
           f"{args.latency * 1000:.0f} ms latency per response; concurrency {args.concurrency}, "
-          f"2 per origin; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+          f"2 per origin; {os.cpu_count()} CPUs, load average {load_before:.1f} before the run; "
+          f"{rows[0]['parse_workers']} parse workers")
     print(f"{'feeds':<24} {'feedparser in turn':>18} {'collect_sources':>16} {'(CPU)':>7} "
-          f"{'speed-up':>9} {'all 304':>8} {'stored':>7}")
+          f"{'speed-up':>9} {'in a thread':>12} {'speed-up':>9} {'all 304':>8} {'stored':>7}")
     for row in rows:
         label = f"{row['shape']} ({row['items']} items)"
         print(f"{label:<24} {row['feedparser_sequential_s']:>17.2f}s {row['collect_s']:>15.2f}s "
               f"{row['collect_cpu_s']:>6.2f}s {row['speedup']:>8.1f}x "
+              f"{row['collect_thread_s']:>11.2f}s {row['speedup_thread']:>8.1f}x "
               f"{row['collect_304_s']:>7.2f}s {row['articles_stored']:>7}")
     summary = {"feeds": args.feeds, "hosts": args.hosts, "latency_s": args.latency,
-               "concurrency": args.concurrency, "load_average": os.getloadavg()[0],
+               "concurrency": args.concurrency, "load_average_before": load_before,
                "speedup": rows[0]["speedup"], "speedup_full_content": rows[1]["speedup"],
                "shapes": rows}
     print(json.dumps(summary, sort_keys=True))

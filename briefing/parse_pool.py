@@ -26,7 +26,7 @@ from typing import TypeVar
 
 from .clean import clean_text
 from .errors import ParseError
-from .feeds import FeedEntry, ParsedFeed, parse_feed
+from .feeds import FeedEntry, ParsedFeed, html_to_text, parse_feed
 
 # Below this many feeds to parse, a thread does the work: the pool would start too late to pay.
 POOL_MIN_FEEDS = 8
@@ -43,9 +43,10 @@ def pool_size(feeds: int) -> int:
     return min(MAX_WORKERS, cpus or 1)
 
 
-def entry_texts(entries: Sequence[FeedEntry]) -> list[tuple[str, str]]:
-    """(plain text, cleaned text) of each entry."""
-    return [(entry.text, clean_text(entry.text)) for entry in entries]
+def entry_texts(htmls: Sequence[str]) -> list[tuple[str, str]]:
+    """(plain text, cleaned text) of each entry's HTML."""
+    texts = [html_to_text(html) for html in htmls]
+    return [(text, clean_text(text)) for text in texts]
 
 
 def clean_texts(texts: Sequence[str]) -> list[str]:
@@ -69,8 +70,10 @@ class ParsePool:
             self._executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        executor = ProcessPoolExecutor(self.processes,
-                                       mp_context=multiprocessing.get_context("forkserver"))
+        context = multiprocessing.get_context("forkserver")
+        # The forkserver imports the parsing code once; every worker forked from it has it.
+        context.set_forkserver_preload([__name__])
+        executor = ProcessPoolExecutor(self.processes, mp_context=context)
         # One no-op each starts every worker now, while the first responses are in flight.
         for _ in range(self.processes):
             executor.submit(_ready)
@@ -107,9 +110,10 @@ class ParsePool:
         return await self._run(partial(parse_feed, body, dict(headers), now=now))
 
     async def entry_texts(self, entries: Sequence[FeedEntry]) -> list[tuple[str, str]]:
+        """(plain text, cleaned text) of each entry."""
         if not entries:
             return []
-        return await self._run(partial(entry_texts, list(entries)))
+        return await self._run(partial(entry_texts, [entry.html for entry in entries]))
 
     async def clean_texts(self, texts: Sequence[str]) -> list[str]:
         if not texts:
