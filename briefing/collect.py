@@ -196,11 +196,14 @@ class _Collector:
         # Relative links in the feed resolve against where it was actually fetched from.
         headers["content-location"] = urljoin(result.final_url,
                                               headers.get("content-location", ""))
-        feed = await self.pool.parse(result.body, headers, self.now)
+        # A feed never read before has nothing stored: every entry needs its text, so the
+        # worker converts them in the same trip.
+        feed, texts = await self.pool.parse(result.body, headers, self.now,
+                                            with_texts=state.last_success is None)
         if not feed.entries and feed.malformed:
             return self._failed(source, state, "error", f"not a usable feed: {feed.problem}",
                                 status)
-        articles = await self._articles(source, feed.entries)
+        articles = await self._articles(source, feed.entries, texts)
         new = self.store.add_articles(articles)
         self.store.save_feed_state(replace(
             self._succeeded(state, headers, status, feed.ttl_minutes),
@@ -218,12 +221,18 @@ class _Collector:
             next_poll=iso(next_poll(self.now, base=self.base, headers=headers, ttl_minutes=ttl)),
         )
 
-    async def _articles(self, source: Source, entries: Sequence[FeedEntry]) -> list[Article]:
+    async def _articles(self, source: Source, entries: Sequence[FeedEntry],
+                        done: Sequence[tuple[str, str]] | None) -> list[Article]:
+        """Articles of the entries not stored yet; ``done``: (text, cleaned) of every entry,
+        when already at hand."""
         ids = [article_id(source.url, e.identity) for e in entries]
         known = self.store.known_article_ids(ids)
         fresh = [e for e, i in zip(entries, ids, strict=True) if i not in known]
-        # Only entries not seen before are worth converting and cleaning.
-        texts = await self.pool.entry_texts(fresh)
+        if done is not None:
+            texts = [t for t, i in zip(done, ids, strict=True) if i not in known]
+        else:
+            # Only entries not seen before are worth converting and cleaning.
+            texts = await self.pool.entry_texts(fresh)
         teasers = [
             (e, text) for e, (text, _cleaned) in zip(fresh, texts, strict=True)
             if self.config.full_text and e.link.lower().startswith(("http://", "https://"))

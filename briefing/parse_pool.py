@@ -49,6 +49,12 @@ def entry_texts(htmls: Sequence[str]) -> list[tuple[str, str]]:
     return [(text, clean_text(text)) for text in texts]
 
 
+def parse_with_texts(body: bytes, headers: Mapping[str, str], now: datetime
+                     ) -> tuple[ParsedFeed, list[tuple[str, str]] | None]:
+    feed = parse_feed(body, headers, now=now)
+    return feed, entry_texts([entry.html for entry in feed.entries])
+
+
 def clean_texts(texts: Sequence[str]) -> list[str]:
     return [clean_text(text) for text in texts]
 
@@ -106,8 +112,13 @@ class ParsePool:
                     self._executor = self._start()
         raise AssertionError("unreachable")
 
-    async def parse(self, body: bytes, headers: Mapping[str, str], now: datetime) -> ParsedFeed:
-        return await self._run(partial(parse_feed, body, dict(headers), now=now))
+    async def parse(self, body: bytes, headers: Mapping[str, str], now: datetime, *,
+                    with_texts: bool = False,
+                    ) -> tuple[ParsedFeed, list[tuple[str, str]] | None]:
+        """The parsed feed and, if ``with_texts``, (text, cleaned text) of every entry."""
+        if with_texts:
+            return await self._run(partial(parse_with_texts, body, dict(headers), now))
+        return await self._run(partial(parse_feed, body, dict(headers), now=now)), None
 
     async def entry_texts(self, entries: Sequence[FeedEntry]) -> list[tuple[str, str]]:
         """(plain text, cleaned text) of each entry."""

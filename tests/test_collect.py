@@ -20,8 +20,9 @@ ITEMS = [("a", "Budget approved", LONG), ("b", "Bridge reopens", LONG.replace("b
 
 
 def collect(store: Store, sources: list[Source], *, now: datetime = NOW, force: bool = True,
-            config: FetchConfig = CONFIG) -> CollectReport:
-    return collect_sources(sources, store, config, now, allow_private_hosts=True, force=force)
+            config: FetchConfig = CONFIG, parse_workers: int | None = None) -> CollectReport:
+    return collect_sources(sources, store, config, now, allow_private_hosts=True, force=force,
+                           parse_workers=parse_workers)
 
 
 @pytest.fixture
@@ -147,7 +148,9 @@ def test_item_that_drops_out_and_returns_is_not_new(server: LoopbackServer, stor
     assert store.article_count() == 2
 
 
-def test_teaser_entry_gets_the_full_article_page(server: LoopbackServer, store: Store) -> None:
+@pytest.mark.parametrize("parse_workers", [0, 1])
+def test_teaser_entry_gets_the_full_article_page(
+        server: LoopbackServer, store: Store, parse_workers: int) -> None:
     paragraphs = "".join(
         f"<p>Paragraph {i} of the report says the harbour wall will be rebuilt by spring, "
         f"according to the port authority's engineers.</p>" for i in range(8))
@@ -159,11 +162,34 @@ def test_teaser_entry_gets_the_full_article_page(server: LoopbackServer, store: 
     server.routes["/feed"] = static(rss([("harbour", "Harbour wall", teaser)],
                                         link_base=server.url("/articles/")))
     config = CONFIG.model_copy(update={"full_text": True})
-    (result,) = collect(store, [Source("Port", server.url("/feed"))], config=config).results
+    (result,) = collect(store, [Source("Port", server.url("/feed"))], config=config,
+                        parse_workers=parse_workers).results
     assert result.new == 1
     (article,) = store.articles_in_window(NOW - timedelta(days=1), NOW, before_date="9999-12-31")
     assert "Paragraph 7 of the report" in article.text
     assert "Read more" not in article.text and "Copyright" not in article.text
+
+
+def test_parse_workers_store_what_a_thread_stores(server: LoopbackServer, tmp_path: Path) -> None:
+    script = "<script>document.write('tracker')</script><style>p { color: red }</style>"
+    feeds = {f"/f{i}": [(f"{i}{guid}", f"{title} {i}", f"<p>{text}</p>{script}<p>Read more</p>")
+                        for guid, title, text in ITEMS] for i in range(3)}
+    sources = [Source(f"Feed {path}", server.url(path)) for path in feeds]
+    stored = {}
+    for workers in (0, 2):
+        for path, items in feeds.items():
+            server.routes[path] = static(rss(items))
+        with Store(tmp_path / f"{workers}.db") as db:
+            first = collect(db, sources, parse_workers=workers)
+            # A new item on a feed read before: only that one is converted and stored.
+            server.routes["/f0"] = static(rss([*feeds["/f0"], ("new", "Ferry", LONG)]))
+            second = collect(db, sources, now=NOW + timedelta(hours=1), parse_workers=workers)
+            stored[workers] = [(a.id, a.title, a.text) for a in db.articles_in_window(
+                NOW - timedelta(days=30), NOW + timedelta(days=1), before_date="9999-12-31")]
+        assert (first.new_articles, second.new_articles) == (6, 1)
+    assert stored[0] == stored[2] and len(stored[0]) == 7
+    for _id, _title, text in stored[2]:
+        assert "tracker" not in text and "color" not in text and "Read more" not in text
 
 
 def test_long_entry_keeps_the_feed_text(server: LoopbackServer, store: Store) -> None:
