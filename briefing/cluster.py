@@ -40,6 +40,8 @@ from .models import Article, Story, WhyGrouped
 
 LEAD_WORDS = 200
 BODY_WORDS = 600
+# Every name in the first this many words of the body counts (others only when repeated).
+NAME_WORDS = 1000
 TITLE_REPEAT = 2
 NAME_WEIGHT = 0.8
 WHY_TERMS = 8
@@ -90,6 +92,8 @@ class _Features:
     matrix: sp.csr_matrix
     names: list[str]
     name_columns: int
+    leading: sp.csr_matrix
+    """Which names (columns) each article leans on: in its title or lead, or repeated early."""
 
 
 def _aware(moment: datetime) -> datetime:
@@ -104,8 +108,8 @@ def _chronological(article: Article) -> tuple[datetime, str]:
     return _when(article), article.id
 
 
-def _lead(text: str) -> str:
-    return " ".join(text[: LEAD_WORDS * 12].split(None, LEAD_WORDS)[:LEAD_WORDS])
+def _lead(text: str, words: int = LEAD_WORDS) -> str:
+    return " ".join(text[: words * 12].split(None, words)[:words])
 
 
 def _name_spans(text: str) -> list[tuple[str, int]]:
@@ -154,17 +158,31 @@ def names_in(text: str) -> list[str]:
 
 def article_names(article: Article, lead: str | None = None) -> list[str]:
     """The names that matter: those in the title and lead, and any the body repeats early on."""
+    return sorted(_names(article, lead)[0])
+
+
+def _names(
+    article: Article, lead: str | None = None, scan_words: int = 0
+) -> tuple[set[str], set[str]]:
+    """The names that matter (see ``article_names``) and, with ``scan_words``, those plus every
+    name in the body's first ``scan_words`` words."""
     lead = _lead(article.text) if lead is None else lead
+    early = max(NAME_SCAN_CHARS, len(lead) + 200)
+    reach = max(early, len(_lead(article.text, scan_words))) if scan_words else early
+    body = article.text[:reach] if lead else ""
     head = len(article.title) + 1 + len(lead)
-    body = article.text[: max(NAME_SCAN_CHARS, len(lead) + 200)] if lead else ""
-    scan = f"{article.title}\n{body}"
+    early += len(article.title) + 1
     counts: Counter[str] = Counter()
     leading: set[str] = set()
-    for name, start in _name_spans(scan):
-        counts[name] += 1
+    named: set[str] = set()
+    for name, start in _name_spans(f"{article.title}\n{body}"):
+        named.add(name)
+        if start < early:
+            counts[name] += 1
         if start < head:
             leading.add(name)
-    return sorted(leading | {name for name, n in counts.items() if n >= 2})
+    matter = leading | {name for name, n in counts.items() if n >= 2}
+    return matter, (matter | named if scan_words else matter)
 
 
 def _name_tokens(names: list[str]) -> list[str]:
@@ -219,14 +237,26 @@ def _features(articles: Sequence[Article]) -> _Features:
         texts,
         CountVectorizer(stop_words=_WORD_STOP, token_pattern=_WORD_PATTERN, dtype=np.float32),
     )
+    found = [_names(a, lead, NAME_WORDS) for a, lead in zip(articles, leads, strict=True)]
     name_matrix, name_terms = _weighted(
-        [article_names(a, lead) for a, lead in zip(articles, leads, strict=True)],
+        [sorted(names) for _, names in found],
         CountVectorizer(analyzer=_name_tokens, lowercase=False, dtype=np.float32),
     )
+    leading = sp.csr_matrix((len(articles), 0), dtype=np.float32)
+    if name_terms:
+        leading = CountVectorizer(
+            analyzer=_name_tokens, lowercase=False, binary=True, vocabulary=name_terms,
+            dtype=np.float32,
+        ).fit_transform([sorted(names) for names, _ in found])
     matrix = sp.hstack([name_matrix * NAME_WEIGHT, word_matrix], format="csr")
     if matrix.shape[1]:
         matrix = normalize(matrix)
-    return _Features(matrix=matrix, names=name_terms + word_terms, name_columns=len(name_terms))
+    return _Features(
+        matrix=matrix,
+        names=name_terms + word_terms,
+        name_columns=len(name_terms),
+        leading=leading,
+    )
 
 
 def _candidate_pairs(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -356,7 +386,9 @@ def _why(members: np.ndarray, features: _Features) -> WhyGrouped:
     sims = (sub @ sub.T).toarray()
     m = len(members)
     similarity = float((sims.sum() - np.trace(sims)) / (m * (m - 1)))
+    # A name counts as shared where the articles lean on it, not where the body mentions it.
     present = np.asarray((sub > 0).sum(axis=0)).ravel()
+    present[: features.name_columns] = np.asarray(features.leading[members].sum(axis=0)).ravel()
     weight = np.asarray(sub.sum(axis=0)).ravel()
     shared = np.flatnonzero(present >= max(2, math.ceil(m / 2)))
     # The more articles share a term the earlier; then names before words, full names first.

@@ -199,10 +199,14 @@ def assign_origins(
     hashes = [content_hash(a.text) for a in articles]
     templates = template_bodies(articles, hashes)
     bodies = [i for i in range(len(articles)) if i not in templates]
+    same_body = list(_equal_key_pairs((i, hashes[i]) for i in bodies))
+    # An exact copy is linked by its hash already: only the first of each needs shingling.
+    copies = {later for _, later in same_body}
+    distinct = [i for i in bodies if i not in copies]
     links = [
         *_equal_key_pairs((i, canonical_url(a.url) or None) for i, a in enumerate(articles)),
-        *_equal_key_pairs((i, hashes[i]) for i in bodies),
-        *_near_duplicate_pairs([articles[i] for i in bodies], threshold, bodies),
+        *same_body,
+        *_near_duplicate_pairs([articles[i] for i in distinct], threshold, distinct),
     ]
     count = len(articles)
     rows = np.array([i for i, _ in links], dtype=np.int64)
