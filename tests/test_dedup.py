@@ -110,6 +110,21 @@ def test_wire_copy_with_new_footer_and_dropped_paragraph_is_a_near_duplicate() -
     assert origins["copy"] == "wire"
 
 
+def test_an_edited_copy_joins_exact_copies_whichever_of_them_comes_first() -> None:
+    paragraphs = WIRE.split("\n\n")
+    edited = "\n\n".join(paragraphs[:3]) + "\n\n(Additional reporting by our newsdesk)"
+    items = [
+        article("late", WIRE, minutes=30),
+        article("first", WIRE.upper(), minutes=0),
+        article("edit", edited, minutes=40),
+        article("own", REWRITE, minutes=5),
+    ]
+    for order in (items, items[::-1]):
+        assert assign_origins(order) == {
+            "late": "first", "first": "first", "edit": "first", "own": "own"
+        }
+
+
 def test_independent_report_of_the_same_event_is_its_own_origin() -> None:
     origins = assign_origins([article("wire", WIRE), article("own", REWRITE, minutes=20)])
     assert origins == {"wire": "wire", "own": "own"}
