@@ -40,8 +40,9 @@ from .models import Article, Story, WhyGrouped
 
 LEAD_WORDS = 200
 BODY_WORDS = 600
-# Every name in the first this many words of the body counts (others only when repeated).
-NAME_WORDS = 1000
+# Every name in the first this many characters of the body counts for similarity (about 1000
+# words); in why_grouped only those of the title and lead or repeated early do.
+NAME_CHARS = 6000
 TITLE_REPEAT = 2
 NAME_WEIGHT = 0.8
 WHY_TERMS = 8
@@ -118,13 +119,16 @@ def _name_spans(text: str) -> list[tuple[str, int]]:
     its use mid-sentence shows that it is a name."""
     found: list[tuple[str, int]] = []
     for match in _NAME.finditer(text):
+        raw = match.group(0)
         start = match.start()
+        spaced = " " in raw or "\t" in raw
+        if not spaced and (len(raw) < 2 or raw in _STOP):
+            continue
         before = text[max(0, start - 3) : start].rstrip(" \t")
         opens = not before or before[-1] in _SENTENCE_OPENERS
-        raw = match.group(0)
-        if " " in raw or "\t" in raw:
+        if spaced:
             _add_span([_undateline(t) for t in raw.split()], start, opens, found)
-        elif not opens and len(raw) > 1 and raw not in _STOP:
+        elif not opens:
             found.append((_undateline(raw), start))
     return found
 
@@ -162,13 +166,13 @@ def article_names(article: Article, lead: str | None = None) -> list[str]:
 
 
 def _names(
-    article: Article, lead: str | None = None, scan_words: int = 0
+    article: Article, lead: str | None = None, scan_chars: int = 0
 ) -> tuple[set[str], set[str]]:
-    """The names that matter (see ``article_names``) and, with ``scan_words``, those plus every
-    name in the body's first ``scan_words`` words."""
+    """The names that matter (see ``article_names``) and, with ``scan_chars``, those plus every
+    name in the body's first ``scan_chars`` characters."""
     lead = _lead(article.text) if lead is None else lead
     early = max(NAME_SCAN_CHARS, len(lead) + 200)
-    reach = max(early, len(_lead(article.text, scan_words))) if scan_words else early
+    reach = max(early, scan_chars)
     body = article.text[:reach] if lead else ""
     head = len(article.title) + 1 + len(lead)
     early += len(article.title) + 1
@@ -182,7 +186,7 @@ def _names(
         if start < head:
             leading.add(name)
     matter = leading | {name for name, n in counts.items() if n >= 2}
-    return matter, (matter | named if scan_words else matter)
+    return matter, (matter | named if scan_chars else matter)
 
 
 def _name_tokens(names: list[str]) -> list[str]:
@@ -237,7 +241,7 @@ def _features(articles: Sequence[Article]) -> _Features:
         texts,
         CountVectorizer(stop_words=_WORD_STOP, token_pattern=_WORD_PATTERN, dtype=np.float32),
     )
-    found = [_names(a, lead, NAME_WORDS) for a, lead in zip(articles, leads, strict=True)]
+    found = [_names(a, lead, NAME_CHARS) for a, lead in zip(articles, leads, strict=True)]
     name_matrix, name_terms = _weighted(
         [sorted(names) for _, names in found],
         CountVectorizer(analyzer=_name_tokens, lowercase=False, dtype=np.float32),
