@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import lxml.html
@@ -140,6 +141,55 @@ def _ttl(parsed: Any) -> int | None:
     return value if value > 0 else None
 
 
+def _feedparser(body: bytes, headers: Mapping[str, str]) -> Any:
+    # Entry HTML only ever becomes plain text here (html_to_text drops scripts and the like),
+    # so feedparser's costly sanitiser and URI rewriting would be wasted work.
+    return feedparser.parse(io.BytesIO(body), response_headers=dict(headers),
+                            sanitize_html=False, resolve_relative_uris=False)
+
+
+_BASE_ATTRIBUTE = re.compile(rb"base\s*=")
+
+
+def _is_web(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _join(base: str, uri: str) -> str:
+    try:
+        return urljoin(base, uri)
+    except ValueError:  # feedparser drops a URI that cannot be joined
+        return ""
+
+
+def _resolve(entries: Any, base: str) -> list[tuple[str, str]] | None:
+    """(guid, link) of each entry resolved against ``base`` as feedparser resolves them when
+    given the document's address, or None if that cannot be told from its output.
+
+    Given an address, feedparser joins it onto every element's base URI as it parses, a third
+    of its time on a typical feed; joining the few URIs that need it afterwards is cheap.
+    Links are always resolved; a GUID only when it is a permalink, which feedparser's output
+    shows only when the GUID came before any link (``guidislink``).
+    """
+    uris = []
+    for raw in entries:
+        guid = str(raw.get("id") or "").strip()
+        link = str(raw.get("link") or "").strip()
+        if base:
+            if link:
+                link = _join(base, link)
+            if guid and _join(base, guid) != guid:
+                if not raw.get("guidislink"):
+                    return None
+                guid = _join(base, guid)
+        uris.append((guid, link))
+    return uris
+
+
 def parse_feed(body: bytes, headers: Mapping[str, str], *, now: datetime) -> ParsedFeed:
     """Parse a feed document. Never raises on bad input: the result says what was wrong.
 
@@ -148,13 +198,22 @@ def parse_feed(body: bytes, headers: Mapping[str, str], *, now: datetime) -> Par
     GUIDs repeated within the feed are told apart by GUID + link.
     """
     lowered = {k.lower(): v for k, v in headers.items()}
+    base = lowered.pop("content-location", "")
     try:
-        # Entry HTML only ever becomes plain text here (html_to_text drops scripts and the
-        # like), so feedparser's costly sanitiser and URI rewriting would be wasted work.
-        parsed = feedparser.parse(io.BytesIO(body), response_headers=lowered,
-                                  sanitize_html=False, resolve_relative_uris=False)
+        # Only an absolute http(s) address is resolved here; any other, and documents that set
+        # base URIs of their own (xml:base), go to feedparser.
+        uris = None
+        if not base or (_is_web(base) and not _BASE_ATTRIBUTE.search(body)):
+            # An empty value, not none: feedparser judges the content type only when there
+            # are headers at all.
+            parsed = _feedparser(body, {**lowered, "content-location": ""} if base else lowered)
+            uris = _resolve(parsed.entries, base)
+        if uris is None:
+            parsed = _feedparser(body, {**lowered, "content-location": base})
+            uris = _resolve(parsed.entries, "")
     except Exception as err:  # feedparser's contract is never to raise; guard it anyway
         return ParsedFeed("", (), None, True, f"{type(err).__name__}: {err}", False)
+    assert uris is not None
     problem = None
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
@@ -163,14 +222,10 @@ def parse_feed(body: bytes, headers: Mapping[str, str], *, now: datetime) -> Par
     if not is_feed and problem is None:
         problem = "not a recognised feed format"
 
-    guid_counts = Counter(
-        str(e.get("id") or "").strip() for e in parsed.entries if str(e.get("id") or "").strip()
-    )
+    guid_counts = Counter(guid for guid, _link in uris if guid)
     entries: list[FeedEntry] = []
     seen: set[str] = set()
-    for raw in parsed.entries:
-        guid = str(raw.get("id") or "").strip()
-        link = str(raw.get("link") or "").strip()
+    for raw, (guid, link) in zip(parsed.entries, uris, strict=True):
         title = html_to_text(str(raw.get("title") or "")).replace("\n", " ")
         html = _entry_html(raw)
         if guid and guid_counts[guid] > 1 and link:

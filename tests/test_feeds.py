@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+
+import feedparser
+import pytest
 
 from briefing.feeds import article_id, html_to_text, parse_feed
 
@@ -62,6 +66,30 @@ def test_ttl_and_html_entry_text() -> None:
     (entry,) = feed.entries
     assert entry.title == "T & more"
     assert entry.text == "First para.\nSecond bold para."
+
+
+@pytest.mark.parametrize("items", [
+    # permalink GUID first, relative link; GUID that is not a permalink; a link before the GUID
+    # (feedparser's output then hides whether the GUID was resolved); absolute and odd URIs.
+    "<item><guid>p1</guid><link>a/1</link><title>One</title></item>"
+    "<item><guid isPermaLink='false'>p2</guid><link>/b/2</link><title>Two</title></item>"
+    "<item><title>Three</title><guid>tag:x.org,2025:3</guid></item>"
+    "<item><link>http://y.org/4?</link><guid>urn:uuid:4</guid><title>Four</title></item>",
+    "<item><link>c5</link><title>Five</title><guid>p5</guid></item>",
+    "<item xml:base='http://z.org/first/'><link>f6</link><guid>p6</guid><title>Six</title>"
+    "</item><item><link>s7</link><title>Seven</title></item>",
+])
+def test_links_and_guids_resolve_against_the_feed_address_as_feedparser_resolves_them(
+        items: str) -> None:
+    body = _rss(items)
+    headers = {"Content-Type": "application/rss+xml",
+               "Content-Location": "https://news.example.com/feeds/main.xml"}
+    reference = feedparser.parse(io.BytesIO(body), response_headers={
+        k.lower(): v for k, v in headers.items()})
+    feed = parse_feed(body, headers, now=NOW)
+    assert [(e.guid, e.link) for e in feed.entries] == [
+        (e.get("id", ""), e.get("link", "")) for e in reference.entries]
+    assert any(e.link.startswith("https://news.example.com/") for e in feed.entries)
 
 
 def test_html_to_text_keeps_blocks_apart() -> None:
