@@ -5,7 +5,7 @@ body's first ``BODY_WORDS`` words (reports of one event that open differently st
 wording further down), plus the names its title and lead lean on (capitalised spans: people,
 places, organisations). Copies of one text are grouped as one, except a short stand-in page
 (an embed notice, an archive note) found under unrelated headlines or none: each copy of it
-stays a single story.
+is placed by its headline alone (without one it is a story of its own).
 Neighbours come from a sparse product restricted to distinctive features (an inverted index:
 only articles sharing a rare term meet), so the cost grows with the number of articles rather
 than its square; a pair is linked when its similarity clears a threshold that rises with the
@@ -231,8 +231,11 @@ def _body(text: str) -> str:
     return " ".join(text[: BODY_WORDS * 12].split(None, BODY_WORDS)[:BODY_WORDS])
 
 
-def _features(articles: Sequence[Article]) -> _Features:
-    leads = _without_templates(articles, [_lead(a.text) for a in articles])
+def _features(articles: Sequence[Article], stand_ins: frozenset[int] = frozenset()) -> _Features:
+    """Vectors of ``articles``; those in ``stand_ins`` (indexes) by their title alone."""
+    leads = _without_templates(
+        articles, ["" if i in stand_ins else _lead(a.text) for i, a in enumerate(articles)]
+    )
     texts = [
         f"{(a.title + ' ') * TITLE_REPEAT}{_body(a.text) if lead else ''}"
         for a, lead in zip(articles, leads, strict=True)
@@ -311,15 +314,13 @@ def _stand_in_pages(fresh: Sequence[Article], texts: list[np.ndarray]) -> set[in
 
 def _apart(
     fresh: Sequence[Article], texts: list[np.ndarray]
-) -> tuple[list[np.ndarray], np.ndarray]:
-    """``texts`` with each copy of a stand-in page on its own, and which texts must stay
-    single stories: a stand-in page says nothing about the article it replaced."""
+) -> tuple[list[np.ndarray], frozenset[int]]:
+    """``texts`` with each copy of a stand-in page on its own, and the indexes of those copies:
+    a stand-in page says nothing about the article it replaced, whose headline still may."""
     stand_ins = _stand_in_pages(fresh, texts)
     kept = [copies for index, copies in enumerate(texts) if index not in stand_ins]
     single = [np.array([copy]) for index in sorted(stand_ins) for copy in texts[index]]
-    alone = np.zeros(len(kept) + len(single), dtype=bool)
-    alone[len(kept) :] = True
-    return kept + single, alone
+    return kept + single, frozenset(int(copy) for copies in single for copy in copies)
 
 
 def _required(gap_hours: np.ndarray, settings: ClusterConfig) -> np.ndarray:
@@ -484,20 +485,18 @@ def cluster_stories(
     prior = [p for p in prior if p.articles]
     if not fresh:
         return []
+    # Copies of one text are one story whatever their words; grouping their origins (one
+    # earliest copy each) also keeps a syndicated text's words from looking common.
+    texts, stand_ins = _apart(fresh, _origin_texts(fresh, origins))
     every = list(fresh) + [a for p in prior for a in p.articles]
-    features = _features(every)
+    features = _features(every, stand_ins)
     n = len(fresh)
     matrix = features.matrix[:n]
     hours = np.array([(_when(a) - now).total_seconds() / 3600.0 for a in fresh])
-
-    # Copies of one text are one story whatever their words; grouping their origins (one
-    # earliest copy each) also keeps a syndicated text's words from looking common.
-    texts = _origin_texts(fresh, origins)
-    texts, alone = _apart(fresh, texts)
     firsts = np.array([copies[0] for copies in texts])
     rows, cols, sims = _candidate_pairs(matrix[firsts])
     margin = sims - _required(np.abs(hours[firsts][rows] - hours[firsts][cols]), settings)
-    linked = (margin >= 0) & ~alone[rows] & ~alone[cols]
+    linked = margin >= 0
     groups: list[np.ndarray] = []
     stories = []
     for block in _blocks(np.arange(len(texts)), rows[linked], cols[linked], margin[linked], 0.0):
