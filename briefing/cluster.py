@@ -2,16 +2,17 @@
 
 Each article becomes a TF-IDF vector (scikit-learn) of the words of its title and of its
 body's first ``BODY_WORDS`` words (reports of one event that open differently still share
-wording further down), plus the names its title and lead lean on (capitalised spans: people,
-places, organisations). Copies of one text are grouped as one, except a short stand-in page
-(an embed notice, an archive note) found under unrelated headlines or none: each copy of it
-is placed by its headline alone (without one it is a story of its own).
-Neighbours come from a sparse product restricted to distinctive features (an inverted index:
-only articles sharing a rare term meet), so the cost grows with the number of articles rather
-than its square; a pair is linked when its similarity clears a threshold that rises with the
-publication gap. Linked groups are then refined by average-linkage agglomerative clustering
-(scikit-learn) so one loose link cannot chain two events together. A new story that matches a
-story of an earlier briefing takes over its id and is marked developing.
+wording further down), plus the names it mentions (capitalised spans: people, places,
+organisations); the names shown as evidence are those its title and lead lean on. Copies of
+one text are grouped as one, except a short stand-in page (an embed notice, an archive note)
+found under unrelated headlines or none: each copy of it is placed by its headline alone
+(without one it is a story of its own). Neighbours come from a sparse product restricted to
+distinctive features (an inverted index: only articles sharing a rare term meet), so the cost
+grows with the number of articles rather than its square; a pair is linked when its similarity
+clears a threshold that rises with the publication gap. Linked groups are then refined by
+average-linkage agglomerative clustering (scikit-learn) so one loose link cannot chain two
+events together. A new story that matches a story of an earlier briefing takes over its id and
+is marked developing.
 """
 
 from __future__ import annotations
@@ -81,8 +82,6 @@ _WORD_STOP = sorted(
        "reports", "news", "year", "years", "today", "yesterday", "week", "percent", "just",
        "like", "new", "people", "time", "mr", "mrs", "ms", "read", "share", "photo"}
 )
-
-
 _WORD_STOP_SET = frozenset(_WORD_STOP)
 # Longer than this, a body copied under unrelated headlines is taken for a real shared text.
 STAND_IN_MAX_WORDS = 150
@@ -109,8 +108,8 @@ def _chronological(article: Article) -> tuple[datetime, str]:
     return _when(article), article.id
 
 
-def _lead(text: str, words: int = LEAD_WORDS) -> str:
-    return " ".join(text[: words * 12].split(None, words)[:words])
+def _lead(text: str) -> str:
+    return " ".join(text[: LEAD_WORDS * 12].split(None, LEAD_WORDS)[:LEAD_WORDS])
 
 
 def _name_spans(text: str) -> list[tuple[str, int]]:
@@ -203,13 +202,12 @@ def _weighted(
         counts = vectorizer.fit_transform(documents)
     except ValueError:  # nothing to count in any document
         return sp.csr_matrix((len(documents), 0), dtype=np.float32), []
-    terms = list(vectorizer.get_feature_names_out())
     weigher = TfidfTransformer(sublinear_tf=True).fit(counts)
     # IDF from a handful of articles is noise: five reports of one event would make the event's
     # own words the least weighted. Shrink it towards 1 until the window holds enough articles.
     shrink = min(1.0, len(documents) / IDF_FULL_DOCS)
     weigher.idf_ = 1.0 + (weigher.idf_ - 1.0) * shrink
-    return weigher.transform(counts), terms
+    return weigher.transform(counts), list(vectorizer.get_feature_names_out())
 
 
 def _without_templates(articles: Sequence[Article], leads: list[str]) -> list[str]:
