@@ -15,7 +15,9 @@ a further process. Prints a table and, as its last line, one JSON object.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
+import io
 import json
 import os
 import random
@@ -56,19 +58,58 @@ GOAL_ARCHIVE_RATIO = 1.10
 # -- child phases (each runs in its own process) ------------------------------------------------
 
 
-def _count_parses() -> list[int]:
-    """Wrap feedparser.parse before the package imports it, counting calls."""
-    import feedparser
+PARSE_HOOK = """
+import os, sys
+_LOG = os.environ.get("BRIEFING_BENCH_PARSE_LOG")
 
-    calls = [0]
-    original = feedparser.parse
 
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        calls[0] += 1
-        return original(*args, **kwargs)
+class _WrapFeedparser:
+    # Wraps feedparser.parse in every process (collect parses in worker processes), once
+    # feedparser is imported, so processes that never parse pay nothing.
+    def find_spec(self, name, path=None, target=None):
+        if name != "feedparser":
+            return None
+        sys.meta_path.remove(self)
+        import importlib.util
+        spec = importlib.util.find_spec(name)
+        load = spec.loader.exec_module
 
-    feedparser.parse = counting
-    return calls
+        def exec_module(module):
+            load(module)
+            original = module.parse
+
+            def parse(*args, **kwargs):
+                fd = os.open(_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+                try:
+                    os.write(fd, b"p")
+                finally:
+                    os.close(fd)
+                return original(*args, **kwargs)
+
+            module.parse = parse
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+if _LOG:
+    sys.meta_path.insert(0, _WrapFeedparser())
+"""
+
+
+def parse_counting_env(folder: Path, log: Path) -> dict[str, str]:
+    """Environment that counts feedparser.parse calls in a process and all its children (a
+    ``sitecustomize`` on PYTHONPATH, the way coverage.py follows subprocesses)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(PARSE_HOOK, encoding="utf-8")
+    env = dict(os.environ, BRIEFING_BENCH_PARSE_LOG=str(log))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder), env.get("PYTHONPATH")]))
+    return env
+
+
+def _parses() -> int:
+    log = os.environ.get("BRIEFING_BENCH_PARSE_LOG")
+    return Path(log).stat().st_size if log and Path(log).exists() else 0
 
 
 class MemorySampler:
@@ -182,7 +223,6 @@ def _timed(
 
 def phase_e2e(args: dict[str, Any]) -> dict[str, Any]:
     global MEMORY
-    parses = _count_parses()
     MEMORY = MemorySampler()
     seconds: dict[str, float] = {}
     cpu: dict[str, float] = {}
@@ -206,7 +246,7 @@ def phase_e2e(args: dict[str, Any]) -> dict[str, Any]:
     work_started = time.perf_counter()
     with Store(cfg.database) as store:
         report = _timed(seconds, "collect", lambda: pipeline.collect(cfg, store, now), cpu)
-        parses_collect = parses[0]
+        parses_collect = _parses()
         if args.get("snapshot"):
             with sqlite3.connect(args["snapshot"]) as copy:
                 store.db.backup(copy)
@@ -270,13 +310,14 @@ def phase_e2e(args: dict[str, Any]) -> dict[str, Any]:
 def phase_again(args: dict[str, Any]) -> dict[str, Any]:
     """``briefing collect`` exactly as cron would run it (the CLI, its imports, the real clock:
     an hour or more after the first collect, so every feed is due), feedparser counted."""
-    parses = _count_parses()
     started = time.perf_counter()
     from briefing.cli import app
 
     imported = time.perf_counter()
+    printed = io.StringIO()
     try:
-        app(["collect", "--config", args["config"]], standalone_mode=False)
+        with contextlib.redirect_stdout(printed):
+            app(["collect", "--config", args["config"]], standalone_mode=False)
     except SystemExit as stop:
         if stop.code:
             raise
@@ -289,8 +330,9 @@ def phase_again(args: dict[str, Any]) -> dict[str, Any]:
     return {
         "seconds": {"import cli": round(imported - started, 3),
                     "collect command": round(done - imported, 3)},
-        "parses": parses[0],
+        "parses": _parses(),
         "articles_stored": stored,
+        "cli_said": printed.getvalue().strip().splitlines()[-3:],
         "rss_mb": _peak_rss_mb(),
     }
 
@@ -445,7 +487,14 @@ def _module_of(path: str) -> str:
 # -- the orchestrating parent -------------------------------------------------------------------
 
 
-def run_phase(name: str, args: dict[str, Any], timeout: float = 900) -> dict[str, Any]:
+def run_phase(
+    name: str, args: dict[str, Any], timeout: float = 900, work: Path | None = None
+) -> dict[str, Any]:
+    """Run one phase in a child process; with ``work``, count its feedparser parses."""
+    env = None
+    if work is not None:
+        log = work / f"parses-{time.monotonic_ns()}.log"
+        env = parse_counting_env(work / "hook", log)
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, __file__, "--phase", name, json.dumps(args)],
@@ -454,6 +503,7 @@ def run_phase(name: str, args: dict[str, Any], timeout: float = 900) -> dict[str
         timeout=timeout,
         cwd=REPO,
         check=False,
+        env=env,
     )
     wall = round(time.perf_counter() - started, 3)
     lines = done.stdout.strip().splitlines()
@@ -549,6 +599,7 @@ def scale(options: argparse.Namespace, work: Path) -> dict[str, Any]:
             "e2e",
             {"config": str(config), "as_of": as_of.isoformat(), "now": now.isoformat(),
              "snapshot": str(snapshot)},
+            work=work,
         )
         results["e2e"]["http"] = _delta(the_world.stats(), before)
         print(f"  end to end: {results['e2e']['seconds']['total']} s", file=sys.stderr)
@@ -556,7 +607,7 @@ def scale(options: argparse.Namespace, work: Path) -> dict[str, Any]:
         tries = []
         for _ in range(2):
             before = the_world.stats()
-            tries.append(run_phase("again", {"config": str(config)}))
+            tries.append(run_phase("again", {"config": str(config)}, work=work))
             tries[-1]["http"] = _delta(the_world.stats(), before)
             print(f"  again: {tries[-1]['process_seconds']} s", file=sys.stderr)
         results["again"] = min(tries, key=lambda t: float(t["process_seconds"]))
