@@ -284,33 +284,33 @@ async def collect_sources_async(
     results: list[FeedResult | None] = [None] * len(sources)
 
     workers = pool_size(feeds) if parse_workers is None else parse_workers
-    with ParsePool(workers) as pool:
-        async with Fetcher(fetch, allow_private_hosts=allow_private_hosts) as fetcher:
-            collector = _Collector(store, fetcher, pool, fetch, now, interval, force)
+    async with ParsePool(workers) as pool, \
+            Fetcher(fetch, allow_private_hosts=allow_private_hosts) as fetcher:
+        collector = _Collector(store, fetcher, pool, fetch, now, interval, force)
 
-            async def one(index: int, source: Source) -> None:
-                try:
-                    if is_local(source.url):
-                        local = await asyncio.to_thread(read_local_source, source, now)
-                        outcome = _store_local(source, local, store)
-                    else:
-                        outcome = await collector.source(source)
-                except Exception as err:  # one broken feed must not fail the run
-                    log.exception("collecting %s failed", source.url)
-                    outcome = FeedResult(source.name, source.url, "error",
-                                         error=f"{type(err).__name__}: {err}")
-                results[index] = outcome
-                _log_result(outcome)
-                if bar is not None and task is not None:
-                    bar.update(task, advance=1, description=source.name)
-
-            if bar is not None:
-                bar.start()
+        async def one(index: int, source: Source) -> None:
             try:
-                await asyncio.gather(*(one(i, s) for i, s in enumerate(sources)))
-            finally:
-                if bar is not None:
-                    bar.stop()
+                if is_local(source.url):
+                    local = await asyncio.to_thread(read_local_source, source, now)
+                    outcome = _store_local(source, local, store)
+                else:
+                    outcome = await collector.source(source)
+            except Exception as err:  # one broken feed must not fail the run
+                log.exception("collecting %s failed", source.url)
+                outcome = FeedResult(source.name, source.url, "error",
+                                     error=f"{type(err).__name__}: {err}")
+            results[index] = outcome
+            _log_result(outcome)
+            if bar is not None and task is not None:
+                bar.update(task, advance=1, description=source.name)
+
+        if bar is not None:
+            bar.start()
+        try:
+            await asyncio.gather(*(one(i, s) for i, s in enumerate(sources)))
+        finally:
+            if bar is not None:
+                bar.stop()
     return CollectReport(tuple(r for r in results if r is not None))
 
 

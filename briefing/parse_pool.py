@@ -15,6 +15,7 @@ task that breaks the pool twice raises :class:`ParseError` for its feed alone.
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -28,9 +29,12 @@ from .clean import clean_text
 from .errors import ParseError
 from .feeds import FeedEntry, ParsedFeed, html_to_text, parse_feed
 
+log = logging.getLogger("briefing.parse_pool")
+
 # Below this many feeds to parse, a thread does the work: the pool would start too late to pay.
 POOL_MIN_FEEDS = 8
 MAX_WORKERS = 2
+WORKER_NICENESS = 5
 
 T = TypeVar("T")
 
@@ -38,7 +42,8 @@ T = TypeVar("T")
 def pool_size(feeds: int) -> int:
     """Worker processes worth starting for ``feeds`` feeds (0: use a thread)."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if feeds < POOL_MIN_FEEDS or (cpus or 1) < 2:
+    if feeds < POOL_MIN_FEEDS or (cpus or 1) < 2 \
+            or "forkserver" not in multiprocessing.get_all_start_methods():
         return 0
     return min(MAX_WORKERS, cpus or 1)
 
@@ -63,53 +68,75 @@ def _ready() -> int:
     return os.getpid()
 
 
+def _yield_to_the_event_loop() -> None:
+    # Workers with a backlog would otherwise take turns on the CPU with the event loop, and
+    # every response still in flight would wait for its turn; the loop drives all the rest.
+    os.nice(WORKER_NICENESS)
+
+
 class ParsePool:
     """Runs the CPU work in ``processes`` worker processes, or in a thread when 0.
 
-    Use as a context manager; leaving it shuts the workers down.
+    Use as an async context manager; leaving it shuts the workers down. Workers start in the
+    background: starting one blocks until the forkserver has forked it, which must not hold up
+    the event loop that is sending the first requests meanwhile.
     """
 
     def __init__(self, processes: int) -> None:
         self.processes = processes
-        self._executor: ProcessPoolExecutor | None = None
-        if processes:
-            self._executor = self._start()
+        self._starting: asyncio.Future[ProcessPoolExecutor] | None = None
+
+    async def __aenter__(self) -> ParsePool:
+        if self.processes:
+            self._begin()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        executor = await self._executor()
+        self._starting = None
+        if executor is not None:
+            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
+
+    def _begin(self) -> None:
+        self._starting = asyncio.ensure_future(asyncio.to_thread(self._start))
 
     def _start(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
         # The forkserver imports the parsing code once; every worker forked from it has it.
         context.set_forkserver_preload([__name__])
-        executor = ProcessPoolExecutor(self.processes, mp_context=context)
+        executor = ProcessPoolExecutor(self.processes, mp_context=context,
+                                       initializer=_yield_to_the_event_loop)
         # One no-op each starts every worker now, while the first responses are in flight.
         for _ in range(self.processes):
             executor.submit(_ready)
         return executor
 
-    def __enter__(self) -> ParsePool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+    async def _executor(self) -> ProcessPoolExecutor | None:
+        """The started executor; None in thread mode or if processes could not be started."""
+        if self._starting is None:
+            return None
+        try:
+            return await asyncio.shield(self._starting)
+        except (OSError, ValueError) as err:
+            log.warning("parse workers did not start (%s); parsing in a thread", err)
+            self._starting = None
+            return None
 
     async def _run(self, task: Callable[[], T]) -> T:
-        if self._executor is None:
-            return await asyncio.to_thread(task)
         loop = asyncio.get_running_loop()
         for attempt in (1, 2):
-            executor = self._executor
+            executor = await self._executor()
+            if executor is None:
+                return await asyncio.to_thread(task)
             try:
                 return await loop.run_in_executor(executor, task)
             except BrokenProcessPool:
                 if attempt == 2:
                     raise ParseError("the parser process died on this feed") from None
-                if self._executor is executor:
+                if self._starting is not None and self._starting.done() \
+                        and self._starting.result() is executor:
                     executor.shutdown(wait=False, cancel_futures=True)
-                    self._executor = self._start()
+                    self._begin()
         raise AssertionError("unreachable")
 
     async def parse(self, body: bytes, headers: Mapping[str, str], now: datetime, *,

@@ -28,7 +28,7 @@ def test_few_feeds_are_parsed_in_a_thread() -> None:
 @pytest.mark.parametrize("processes", [0, 1])
 def test_parse_and_texts_agree_in_a_thread_and_in_a_worker(processes: int) -> None:
     async def run() -> None:
-        with ParsePool(processes) as pool:
+        async with ParsePool(processes) as pool:
             feed, texts = await pool.parse(BODY, {"content-type": "application/rss+xml"}, NOW,
                                            with_texts=True)
             plain, none = await pool.parse(BODY, {}, NOW)
@@ -49,7 +49,7 @@ def test_parse_and_texts_agree_in_a_thread_and_in_a_worker(processes: int) -> No
 
 def test_a_worker_that_dies_fails_its_own_task_and_the_pool_goes_on() -> None:
     async def run() -> None:
-        with ParsePool(1) as pool:
+        async with ParsePool(1) as pool:
             with pytest.raises(ParseError):
                 await pool._run(partial(os._exit, 3))
             feed, _ = await pool.parse(BODY, {}, NOW)
