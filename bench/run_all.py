@@ -257,8 +257,8 @@ def _scale_section(figures: dict[str, Any]) -> list[str]:
     if again:
         lines += [
             "",
-            f"Nothing-new run (`briefing collect` through the CLI, real clock, so every feed is "
-            f"due), run twice: {', '.join(str(t) for t in again.get('tries_seconds', []))} s; "
+            f"Nothing-new run (`briefing collect --force` through the CLI, real clock), run "
+            f"twice: {', '.join(str(t) for t in again.get('tries_seconds', []))} s; "
             f"the best, {again['process_seconds']} s for the whole process, of which importing the "
             f"CLI {again['seconds']['import cli']} s and the collect command (its own imports "
             f"included) {again['seconds']['collect command']} s; {again['parses']} parses; "

@@ -308,8 +308,9 @@ def phase_e2e(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def phase_again(args: dict[str, Any]) -> dict[str, Any]:
-    """``briefing collect`` exactly as cron would run it (the CLI, its imports, the real clock:
-    an hour or more after the first collect, so every feed is due), feedparser counted."""
+    """``briefing collect`` as cron would run it: the CLI, its imports, the real clock. Every
+    feed is due the first time (the first collect ran at the as-of moment, hours ago);
+    ``--force`` polls them all on the repeat too, within their poll interval."""
     started = time.perf_counter()
     from briefing.cli import app
 
@@ -317,7 +318,7 @@ def phase_again(args: dict[str, Any]) -> dict[str, Any]:
     printed = io.StringIO()
     try:
         with contextlib.redirect_stdout(printed):
-            app(["collect", "--config", args["config"]], standalone_mode=False)
+            app(["collect", "--force", "--config", args["config"]], standalone_mode=False)
     except SystemExit as stop:
         if stop.code:
             raise
@@ -613,6 +614,7 @@ def scale(options: argparse.Namespace, work: Path) -> dict[str, Any]:
         results["again"] = min(tries, key=lambda t: float(t["process_seconds"]))
         results["again"]["tries_seconds"] = [t["process_seconds"] for t in tries]
         results["again"]["parses"] = max(t["parses"] for t in tries)
+        results["again"]["feeds_304_each_try"] = [t["http"].get("feed_304", 0) for t in tries]
 
         if options.profile:
             try:
@@ -724,8 +726,8 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
               f"<= {GOAL_AGAIN_SECONDS:g}", wall <= GOAL_AGAIN_SECONDS)
         check("nothing-new run feedparser parses (either run)", again["parses"], "= 0",
               again["parses"] == 0)
-        answered = again["http"].get("feed_304", 0)
-        check("nothing-new run feeds answered 304", answered, f"= {results['feeds']}",
+        answered = min(again["feeds_304_each_try"])
+        check("nothing-new run feeds answered 304 (each run)", answered, f"= {results['feeds']}",
               answered == results["feeds"])
     archive = results.get("archive") or {}
     if len(archive) >= 2:
