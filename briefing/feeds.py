@@ -93,7 +93,7 @@ _SPACES = re.compile(r"[ \t\u00a0\r\f\v]+")
 
 
 def _squeeze(text: str) -> str:
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    lines = (line.strip() for line in _SPACES.sub(" ", text).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -182,10 +182,11 @@ def _resolve(entries: Any, base: str) -> list[tuple[str, str]] | None:
         if base:
             if link:
                 link = _join(base, link)
-            if guid and _join(base, guid) != guid:
+            joined = _join(base, guid) if guid else guid
+            if joined != guid:
                 if not raw.get("guidislink"):
                     return None
-                guid = _join(base, guid)
+                guid = joined
         uris.append((guid, link))
     return uris
 
