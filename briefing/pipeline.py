@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import briefing_json, claims, cluster, dedup, deliver, outbox, render, summarize
+from . import briefing_json, deliver, outbox, render
 from .collect import CollectReport, collect_sources
 from .config import Config
 from .models import Briefing, Story, StoryBrief
@@ -56,6 +56,10 @@ def prior_stories(store: Store, date: str) -> list[Story]:
 
 def build_briefing(config: Config, store: Store, as_of: datetime) -> Briefing:
     """Select the window, group, summarise and analyse; pure apart from the store reads."""
+    # The grouping and text stages load scikit-learn and NLTK (seconds); `briefing collect` and
+    # the daemon's collect job do not need them, so they are imported when a briefing is built.
+    from . import claims, cluster, dedup, summarize
+
     date = briefing_date(as_of, config.tz)
     start, end = window(as_of, config.window_hours)
     articles = store.articles_in_window(start, end, before_date=date)
