@@ -39,6 +39,10 @@ MIN_SHARED_TERMS = 2
 ANTECEDENT_WEIGHT = 0.3
 CONTESTED_MERGE_SIMILARITY = 0.2
 MAX_CLAIMS = 6
+# A briefing shows the strongest disputes of a story, each with its strongest counters; a
+# 50-article story can hold dozens, which would turn one story into pages of the PDF.
+MAX_DISPUTES = 4
+MAX_COUNTERS = 3
 
 _CONTINUES = re.compile(
     r"\b(?:continues?|continuing|still|remains?|remaining|holds?|holding|not|no|never|"
@@ -373,6 +377,17 @@ def _merge_contested(
             contested[a].extend(d for d in contested.pop(b) if d not in contested[a])
 
 
+def _strongest(groups: list[_Group], contested: dict[int, list[int]]) -> dict[int, list[int]]:
+    """The MAX_DISPUTES disputes whose claims have the most origins, each with its
+    MAX_COUNTERS best-backed counters (ties: earliest group first)."""
+
+    def rank(g: int) -> tuple[int, int]:
+        return (-len({i.origin for i in groups[g].items}), g)
+
+    kept = sorted((g for g, ds in contested.items() if ds), key=rank)[:MAX_DISPUTES]
+    return {g: sorted(contested[g], key=rank)[:MAX_COUNTERS] for g in kept}
+
+
 def analyse_claims(story: Story, max_claims: int = MAX_CLAIMS) -> tuple[
     tuple[Claim, ...], tuple[Dispute, ...]
 ]:
@@ -384,6 +399,7 @@ def analyse_claims(story: Story, max_claims: int = MAX_CLAIMS) -> tuple[
     groups = _merge(items, sim)
     contested = _link_disputes(groups, sim)
     _merge_contested(groups, contested, sim)
+    contested = _strongest(groups, contested)
     counters = {d for ds in contested.values() for d in ds}
 
     def priority(g: int) -> tuple[int, int, int]:

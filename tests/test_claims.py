@@ -374,3 +374,35 @@ def test_sample_rate_cut_new_and_old_rate_do_not_disagree(sample_briefing: Brief
     assert brief.figures
     assert not any(f.disagree for f in brief.figures)
     assert brief.disputes == ()
+
+
+def test_a_story_shows_at_most_four_disputes_each_with_at_most_three_counters() -> None:
+    from briefing.claims import MAX_COUNTERS, MAX_DISPUTES
+
+    sites = ["bridge", "tunnel", "station", "library", "harbour", "stadium", "museum"]
+    months = ["March", "April", "May", "June", "July", "August", "September"]
+    speakers = [
+        "Mayor Anna Berg", "Council leader Tom Vale", "Planning chief Ida Moss",
+        "Port director Lars Eng", "Sports minister Eva Lind", "Culture adviser Ole Dahl",
+        "Museum head Kari Sund",
+    ]  # fmt: skip
+    deniers = [
+        "Transport minister Carl Holm", "Union leader Per Alm", "Engineer Nils Rud",
+        "Auditor Siv Berg", "Club owner Jon Fors", "Critic Mia Lund", "Trustee Bo Hall",
+    ]  # fmt: skip
+    articles = [
+        article(
+            f"a{k}",
+            f"{speakers[k]} said the {site} on Elm Road would reopen in {months[k]} after "
+            f"repairs.\n\n{deniers[k]} denied that the {site} on Elm Road would reopen in "
+            f"{months[k]}, saying the repairs to the {site} had not started.",
+            source=f"Outlet {k}",
+        )
+        for k, site in enumerate(sites)
+    ]
+    claims, disputes, _ = analyse_story(story(*articles))
+    assert len(disputes) == MAX_DISPUTES == 4
+    assert all(1 <= len(d.counter) <= MAX_COUNTERS for d in disputes)
+    for d in disputes:
+        assert claims[d.claim].stance == "asserts" and claims[d.claim].disputed
+        assert all(claims[i].stance == "denies" for i in d.counter)
