@@ -104,6 +104,21 @@ def static(body: bytes, status: int = 200, headers: Iterable[tuple[str, str]] = 
     return handle
 
 
+def trickle(*, promised: int, chunks: int, delay: float, byte: bytes = b"x") -> Handler:
+    """A server that promises ``promised`` bytes and sends one every ``delay`` seconds."""
+
+    def handle(request: Request) -> None:
+        request.send_response(200)
+        request.send_header("Content-Length", str(promised))
+        request.end_headers()
+        for _ in range(chunks):
+            request.wfile.write(byte)
+            request.wfile.flush()
+            time.sleep(delay)
+
+    return handle
+
+
 def rss(items: Iterable[tuple[str, str, str]], *, title: str = "Test feed",
         ttl: int | None = None, link_base: str = "http://example.org/") -> bytes:
     """An RSS 2.0 document from (guid, title, description) triples."""

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers_http import LoopbackServer, Request, rss, static
+from helpers_http import LoopbackServer, Request, rss, static, trickle
 
 from briefing.collect import CollectReport, collect_sources
 from briefing.config import FetchConfig
@@ -202,16 +202,7 @@ def test_long_entry_keeps_the_feed_text(server: LoopbackServer, store: Store) ->
 
 def test_slow_and_broken_feeds_do_not_stall_or_fail_the_run(
         server: LoopbackServer, store: Store) -> None:
-    def trickle(request: Request) -> None:
-        request.send_response(200)
-        request.send_header("Content-Length", "100000")
-        request.end_headers()
-        for _ in range(60):
-            request.wfile.write(b"<")
-            request.wfile.flush()
-            time.sleep(0.1)
-
-    server.routes["/slow"] = trickle
+    server.routes["/slow"] = trickle(promised=100000, chunks=60, delay=0.1, byte=b"<")
     server.routes["/junk"] = static(b"<html><body>not a feed</body></html>",
                                     content_type="text/html")
     server.routes["/bad-xml"] = static(rss(ITEMS)[:-30])

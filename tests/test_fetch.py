@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from helpers_http import LoopbackServer, Request, rss, static
+from helpers_http import LoopbackServer, Request, rss, static, trickle
 
 from briefing.config import FetchConfig
 from briefing.errors import BlockedAddressError, FetchError
@@ -72,16 +72,7 @@ def test_conditional_get_sends_validators_and_304_has_no_body(server: LoopbackSe
 
 
 def test_trickling_server_is_cut_off_by_the_total_deadline(server: LoopbackServer) -> None:
-    def trickle(request: Request) -> None:
-        request.send_response(200)
-        request.send_header("Content-Length", "1000")
-        request.end_headers()
-        for _ in range(100):
-            request.wfile.write(b"x")
-            request.wfile.flush()
-            time.sleep(0.2)
-
-    server.routes["/slow"] = trickle
+    server.routes["/slow"] = trickle(promised=1000, chunks=100, delay=0.2)
     with pytest.raises(FetchError, match=r"no complete response within 1\.5 s"):
         fetch(server.url("/slow"), config=CONFIG.model_copy(update={"timeout_seconds": 1.5}))
 
