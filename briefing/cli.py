@@ -49,6 +49,9 @@ AsOfOption = Annotated[
         help="Build as of this ISO-8601 time (a bare date means that day at schedule.time).",
     ),
 ]
+CollectFirstOption = Annotated[
+    bool, typer.Option("--collect/--no-collect", help="Collect new articles first.")
+]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Log each step.")]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -105,9 +108,7 @@ def run(
     send: Annotated[
         bool, typer.Option("--send/--no-send", help="Mail the briefing to email.to.")
     ] = False,
-    collect: Annotated[
-        bool, typer.Option("--collect/--no-collect", help="Collect new articles first.")
-    ] = True,
+    collect: CollectFirstOption = True,
     verbose: VerboseOption = False,
 ) -> None:
     """Collect, build today's briefing, write the outbox (and send it with --send)."""
@@ -141,9 +142,7 @@ def pdf(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Where to write the PDF.")
     ] = None,
-    collect: Annotated[
-        bool, typer.Option("--collect/--no-collect", help="Collect new articles first.")
-    ] = True,
+    collect: CollectFirstOption = True,
     verbose: VerboseOption = False,
 ) -> None:
     """Write a one-off PDF briefing now (the outbox and the ledger are not touched)."""
