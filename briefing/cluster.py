@@ -466,6 +466,15 @@ def _continue_prior(
     return result
 
 
+def article_vectors(
+    articles: Sequence[Article], origins: dict[str, str]
+) -> tuple[sp.csr_matrix, frozenset[int]]:
+    """The unit vectors ``cluster_stories`` compares, one row per article in the order given,
+    and the indexes of the stand-in pages among them (compared by headline alone)."""
+    _, stand_ins = _apart(articles, _origin_texts(articles, origins))
+    return _features(articles, stand_ins).matrix, stand_ins
+
+
 def cluster_stories(
     articles: Sequence[Article],
     origins: dict[str, str],

@@ -167,6 +167,29 @@ def test_an_embed_notice_outlets_return_for_unrelated_articles_counts_only_by_he
     assert [len(s.articles) for s in stories] == [len(briefs)]
 
 
+def test_article_vectors_are_the_unit_rows_clustering_compares_with_stand_ins_marked() -> None:
+    articles, gold = fixture_articles()
+    page = ("This crawl note stands in for a page the archive could not keep. The archive "
+            "collects pages every day so that links in old reports keep working; Harlow Bridge "
+            "and Dunmore appear here only as words of an index.")
+    notice = Article(id="n1", source="Outlet 1", url="https://o1.example/1",
+                     title="Library wins national design award", text=page,
+                     published=NOW, fetched=NOW)
+    copy = replace(notice, id="n2", source="Outlet 2", url="https://o2.example/2",
+                   title="Ferry fares rise")
+    window = [*articles, notice, copy]
+    vectors, stand_ins = cluster_module.article_vectors(window, assign_origins(window))
+    assert vectors.shape[0] == len(window)
+    assert stand_ins == {len(articles), len(articles) + 1}
+    sims = (vectors @ vectors.T).toarray()
+    assert sims.diagonal() == pytest.approx(1.0, abs=1e-5)
+    bridge = [i for i, a in enumerate(articles) if gold[a.id] == "bridge"]
+    beetle = next(i for i, a in enumerate(articles) if gold[a.id] == "beetle")
+    assert min(sims[bridge[0], i] for i in bridge[1:]) > sims[bridge[0], beetle]
+    # A stand-in page is compared by its headline alone, not by the body it shares.
+    assert sims[len(articles), bridge[0]] < 0.05
+
+
 def test_the_body_beyond_the_lead_brings_reports_of_one_event_together() -> None:
     articles, _ = fixture_articles()
     shared = ("Later in the evening, councillors approved plans for the Orrin Quay marina, "
