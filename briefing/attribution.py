@@ -53,7 +53,7 @@ ROLE_NOUNS = wordset(
     team coach club"""
 )
 
-_ROLE_MODIFIERS = wordset(
+ROLE_MODIFIERS = wordset(
     """military defense defence foreign senior former top local intelligence deputy state
     government presidential news press battlefield monitoring security interior health
     western eastern southern northern regional federal central national police fire
@@ -171,7 +171,7 @@ def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None
         tok = toks[i].text
         low = tok.lower().rstrip("’'")
         low = re.sub(r"['’]s$", "", low)
-        if _is_name(tok) or low in ROLE_NOUNS or low in _ROLE_MODIFIERS:
+        if _is_name(tok) or low in ROLE_NOUNS or low in ROLE_MODIFIERS:
             first = i
         elif low in _CONNECTORS and first is not None:
             pass
@@ -252,7 +252,7 @@ def _actor_after(text: str, start: int) -> tuple[int, int] | None:
     while j < len(toks):
         tok = toks[j].text
         low = tok.lower()
-        if _is_name(tok) or low in ROLE_NOUNS or low in _ROLE_MODIFIERS:
+        if _is_name(tok) or low in ROLE_NOUNS or low in ROLE_MODIFIERS:
             last = j
         elif not (low in _CONNECTORS and last is not None) and not _modifies_role_noun(toks, j):
             break

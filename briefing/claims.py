@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .attribution import PRONOUNS, ROLE_NOUNS, Attribution, find_attributions
+from .attribution import PRONOUNS, ROLE_MODIFIERS, ROLE_NOUNS, Attribution, find_attributions
 from .figures import extract_figures, group_figures
 from .models import Claim, Dispute, FigureSet, Stance, Story
 from .parties import PARTY_MODIFIERS, country_of, party_of
@@ -326,13 +326,32 @@ def _link_disputes(groups: list[_Group], sim: _Similarity) -> dict[int, list[int
     return contested
 
 
+def _speaks_for(speaker: str, body: str) -> bool:
+    """Whether ``speaker`` is a role holder of ``body``: 'Port authority spokesperson Maria
+    Olsen' of 'Port Calder Harbour Authority', 'Brightwater chief executive Tomas Reyne' of
+    'Brightwater Logistics'."""
+    words, of = speaker.casefold().split(), set(body.casefold().split())
+    return (
+        len(words) > len(of)
+        and bool(of & set(words))
+        and any(w in ROLE_NOUNS and w not in of for w in words)
+    )
+
+
 def _readable_actor(group: _Group) -> str:
+    """The group's speakers as one phrase: an organisation that also speaks through a named
+    role holder is left to them, and the rest are joined with "and"."""
     actors: list[str] = []
     for item in group.items:
         if item.actor not in actors and not any(item.actor in a for a in actors):
             actors = [a for a in actors if a not in item.actor]
             actors.append(item.actor)
-    return "; ".join(actors[:3])
+    actors = [a for a in actors if not any(_speaks_for(b, a) for b in actors if b != a)][:3]
+    later = [
+        a[:1].lower() + a[1:] if a.split()[0].lower() in ROLE_NOUNS | ROLE_MODIFIERS else a
+        for a in actors[1:]
+    ]
+    return " and ".join([", ".join(actors[:1] + later[:-1]), *later[-1:]]) if later else actors[0]
 
 
 def _to_claim(group: _Group, disputed: bool) -> Claim:

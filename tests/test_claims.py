@@ -359,6 +359,29 @@ def test_sample_port_story_shows_the_lease_claim_disputed_by_brightwater(
     ), [(c.actor, c.text, [x.actor for x in cs]) for c, cs in found]
 
 
+def test_sample_actors_read_as_phrases_and_organisations_speak_through_their_people(
+    sample_briefing: Briefing,
+) -> None:
+    brief = _sample_story(sample_briefing, "brightwater")
+    actors = {c.actor for c in brief.claims}
+    assert not any(";" in a for a in actors), actors
+    # The authority and its spokesperson back one claim: the spokesperson is named for both.
+    lease = [c for c in brief.claims if "30-year lease" in c.text and c.origins >= 2]
+    assert lease and all(c.actor == "Port authority spokesperson Maria Olsen" for c in lease), [
+        (c.actor, c.text) for c in lease
+    ]
+    assert "Brightwater chief executive Tomas Reyne" in actors
+
+
+def test_seeds_speakers_of_one_party_are_joined_with_and(seeds_result) -> None:
+    claims, _, _ = seeds_result
+    joined = [c.actor for c in claims if " and " in c.actor]
+    assert joined
+    for actor in joined:
+        first, _, second = actor.rpartition(" and ")
+        assert first[:1].isupper() and second and ";" not in actor, actor
+
+
 def test_sample_market_roof_injury_counts_disagree(sample_briefing: Briefing) -> None:
     brief = _sample_story(sample_briefing, "market-roof")
     disagreeing = [f for f in brief.figures if f.disagree]
