@@ -9,6 +9,12 @@ Per feed: a feed not yet due (``next_poll``) is skipped unless ``force``; 304 wr
 the schedule; 429/503 postpone by Retry-After; 301/308 move the feed only after
 ``MOVE_AFTER`` consecutive identical observations; 410 disables it; other failures back off and
 keep the validators, so nothing seen is forgotten.
+
+A disabled feed gets a second chance: its ``next_poll`` holds the re-check time, ``GONE_RECHECK``
+after the 410 (or after the last failed re-check); until then, and unless ``force``, it is
+reported ``disabled`` without a request. A re-check answered by a usable feed or a 304 re-enables
+the feed and collects it in the same run; any other answer keeps it disabled and restarts the
+clock.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ MAX_FULL_TEXT_PER_FEED = 30
 FULL_TEXT_MAX_AGE = timedelta(days=3)
 DUE_SLACK = timedelta(minutes=2)
 FAILED = ("error", "blocked", "gone")
+GONE_RECHECK = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,12 @@ def _log_result(result: FeedResult) -> None:
     log.log(level, "%s", result.line())
 
 
+def _gone_reason(state: FeedState) -> str:
+    if state.last_status == 410 or not state.last_error:
+        return "feed is gone (410)"
+    return f"feed is gone (410), last re-check: {state.last_error}"
+
+
 def _store_local(source: Source, local: LocalResult, store: Store) -> FeedResult:
     new = store.add_articles(local.articles)
     error = "; ".join(local.problems[:3]) or None
@@ -130,10 +143,12 @@ class _Collector:
 
     async def source(self, source: Source) -> FeedResult:
         state = self.store.feed_state(source.url)
-        if state.disabled:
+        due = (self.force or not state.next_poll
+               or from_iso(state.next_poll) <= self.now + DUE_SLACK)
+        if state.disabled and not due:
             return FeedResult(source.name, source.url, "disabled",
-                              error=state.last_error or "feed is gone (410)")
-        if state.next_poll and not self.force and from_iso(state.next_poll) > self.now + DUE_SLACK:
+                              error=f"{_gone_reason(state)}; re-checked after {state.next_poll}")
+        if not due:
             return FeedResult(source.name, source.url, "skipped",
                               error=f"next poll at {state.next_poll}")
         moved = state.redirect_url if state.redirect_count >= MOVE_AFTER else None
@@ -152,6 +167,8 @@ class _Collector:
     def _failed(self, source: Source, state: FeedState, status: str, error: str,
                 http_status: int | None = None, headers: dict[str, str] | None = None
                 ) -> FeedResult:
+        if state.disabled:
+            return self._disable(source, state, status, error, http_status)
         failures = state.failures + 1
         self.store.save_feed_state(replace(
             state, failures=failures, last_error=error, last_status=http_status,
@@ -159,6 +176,16 @@ class _Collector:
                                     ttl_minutes=state.ttl_minutes, failures=failures)),
         ))
         return FeedResult(source.name, source.url, status, error=error, http_status=http_status)
+
+    def _disable(self, source: Source, state: FeedState, status: str, error: str,
+                        http_status: int | None) -> FeedResult:
+        """The feed is gone, or a re-check of a disabled feed failed: disabled until
+        ``GONE_RECHECK`` from now."""
+        recheck = iso(self.now + GONE_RECHECK)
+        self.store.save_feed_state(replace(
+            state, disabled=True, last_status=http_status, last_error=error, next_poll=recheck))
+        return FeedResult(source.name, source.url, status, http_status=http_status,
+                          error=f"{error}; feed disabled, re-checked after {recheck}")
 
     @staticmethod
     def _track_redirect(state: FeedState, result: FetchResult, moved: str | None) -> FeedState:
@@ -173,11 +200,9 @@ class _Collector:
         status = result.status
         headers = dict(result.headers)
         if status == 410:
-            self.store.save_feed_state(replace(
-                state, disabled=True, last_status=410, last_error="410 Gone: feed disabled"))
-            return FeedResult(source.name, source.url, "gone", error="410 Gone: feed disabled",
-                              http_status=410)
-        if status in (429, 503) and headers.get("retry-after"):
+            return self._disable(
+                source, replace(state, disabled=True), "gone", "410 Gone", 410)
+        if status in (429, 503) and headers.get("retry-after") and not state.disabled:
             failures = state.failures + 1
             self.store.save_feed_state(replace(
                 state, failures=failures, last_status=status,
@@ -215,8 +240,10 @@ class _Collector:
 
     def _succeeded(self, state: FeedState, headers: dict[str, str], status: int,
                    ttl: int | None) -> FeedState:
+        if state.disabled:
+            log.info("feed %s is back (HTTP %d after 410 Gone): re-enabled", state.name, status)
         return replace(
-            state, failures=0, last_error=None, last_status=status,
+            state, disabled=False, failures=0, last_error=None, last_status=status,
             last_success=iso(self.now), ttl_minutes=ttl,
             next_poll=iso(next_poll(self.now, base=self.base, headers=headers, ttl_minutes=ttl)),
         )

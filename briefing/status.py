@@ -26,10 +26,19 @@ class FeedHealth:
     next_poll: datetime | None
     last_error: str | None
     disabled: bool
+    last_status: int | None = None
 
     @property
     def healthy(self) -> bool:
         return not self.disabled and self.failures < FEED_FAILURES_ALERT
+
+    @property
+    def disabled_reason(self) -> str:
+        """Why a disabled feed is off: collect disables only on 410, and records what a failed
+        re-check answered."""
+        if self.last_status == 410 or not self.last_error:
+            return "410 Gone"
+        return f"410 Gone; last re-check failed: {self.last_error}"
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,20 @@ class Status:
 
 def _when(text: str | None) -> datetime | None:
     return from_iso(text) if text else None
+
+
+def _local(moment: datetime, config: Config) -> str:
+    return moment.astimezone(config.tz).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _disabled_problem(feed: FeedHealth, config: Config, now: datetime) -> str:
+    """A disabled feed's ``next_poll`` is when collect re-checks it."""
+    if feed.next_poll is None or feed.next_poll <= now:
+        when = "re-checked on the next collect"
+    else:
+        when = f"re-checked after {_local(feed.next_poll, config)}"
+    return (f"feed {feed.name} is disabled ({feed.disabled_reason}), {when}"
+            " or with `briefing collect --force`")
 
 
 def gather_status(config: Config, store: Store, now: datetime) -> Status:
@@ -82,10 +105,11 @@ def gather_status(config: Config, store: Store, now: datetime) -> Status:
             next_poll=_when(state.next_poll) if state else None,
             last_error=state.last_error if state else None,
             disabled=state.disabled if state else False,
+            last_status=state.last_status if state else None,
         )
         feeds.append(health)
         if health.disabled:
-            problems.append(f"feed {source.name} is disabled: {health.last_error or 'no reason'}")
+            problems.append(_disabled_problem(health, config, now))
         elif not health.healthy:
             problems.append(
                 f"feed {source.name} failed {health.failures} times in a row:"
@@ -128,10 +152,9 @@ def gather_status(config: Config, store: Store, now: datetime) -> Status:
 
 def format_status(status: Status, config: Config) -> str:
     """Plain text for the terminal, local times in the configured zone."""
-    tz = config.tz
 
     def local(moment: datetime | None) -> str:
-        return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z") if moment else "never"
+        return _local(moment, config) if moment else "never"
 
     lines = [
         f"last briefing:  {status.last_briefing or 'none'}"
@@ -143,6 +166,12 @@ def format_status(status: Status, config: Config) -> str:
     ]
     for feed in status.feeds:
         mark = "ok  " if feed.healthy else "FAIL"
+        if feed.disabled:
+            lines.append(
+                f"  {mark} {feed.name}: disabled ({feed.disabled_reason}),"
+                f" last success {local(feed.last_success)}, next re-check {local(feed.next_poll)}"
+            )
+            continue
         lines.append(
             f"  {mark} {feed.name}: last success {local(feed.last_success)},"
             f" {feed.failures} failures, next poll {local(feed.next_poll)}"

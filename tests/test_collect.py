@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers_http import LoopbackServer, Request, rss, static, trickle
+from helpers_http import Handler, LoopbackServer, Request, rss, static, trickle
 
-from briefing.collect import CollectReport, collect_sources
+from briefing.collect import GONE_RECHECK, CollectReport, collect_sources
 from briefing.config import FetchConfig
 from briefing.models import Source
-from briefing.store import Store, from_iso
+from briefing.store import Store, from_iso, iso
 
 NOW = datetime(2025, 11, 3, 12, 0, tzinfo=UTC)
 CONFIG = FetchConfig(timeout_seconds=5.0, connect_timeout_seconds=2.0, full_text=False)
@@ -110,15 +110,109 @@ def test_permanent_redirect_moves_the_feed_after_three_observations(
     assert store.article_count() == 2
 
 
-def test_410_disables_the_feed(server: LoopbackServer, store: Store) -> None:
+def test_410_disables_the_feed_until_its_recheck(server: LoopbackServer, store: Store) -> None:
     server.routes["/feed"] = static(b"gone", 410, content_type="text/plain")
     source = Source("Daily", server.url("/feed"))
     (result,) = collect(store, [source]).results
     assert result.status == "gone" and result.failed
-    assert store.feed_state(source.url).disabled
-    (again,) = collect(store, [source]).results
-    assert again.status == "disabled"
+    state = store.feed_state(source.url)
+    assert state.disabled and state.last_status == 410
+    assert from_iso(state.next_poll or "") == NOW + GONE_RECHECK == NOW + timedelta(days=7)
+    for later in (timedelta(hours=1), timedelta(days=3), GONE_RECHECK - timedelta(minutes=10)):
+        (again,) = collect(store, [source], now=NOW + later, force=False).results
+        assert again.status == "disabled" and not again.failed
+        assert "re-checked after 2025-11-10T12:00:00Z" in (again.error or "")
     assert len(server.requests("/feed")) == 1
+
+
+def test_a_feed_back_after_the_recheck_delay_is_reenabled_and_collected(
+        server: LoopbackServer, store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    source = Source("Daily", server.url("/feed"))
+    server.routes["/feed"] = static(rss(ITEMS[:1]))
+    collect(store, [source])
+    server.routes["/feed"] = static(b"", 410)
+    collect(store, [source], now=NOW + timedelta(hours=1))
+    assert store.feed_state(source.url).disabled
+    server.routes["/feed"] = static(rss(ITEMS, ttl=60))
+    caplog.set_level("INFO", logger="briefing.collect")
+    back = NOW + timedelta(hours=1) + GONE_RECHECK
+    (result,) = collect(store, [source], now=back, force=False).results
+    assert (result.status, result.new, result.entries) == ("ok", 1, 2)
+    assert sorted(_articles(store)) == ["Bridge reopens", "Budget approved"]
+    state = store.feed_state(source.url)
+    assert not state.disabled and state.failures == 0 and state.last_error is None
+    assert state.last_status == 200 and state.last_success == iso(back)
+    assert from_iso(state.next_poll or "") == back + timedelta(hours=1)
+    assert [r.levelname for r in caplog.records if "feed Daily is back" in r.getMessage()] \
+        == ["INFO"]
+    assert len(server.requests("/feed")) == 3
+
+
+def test_force_rechecks_a_disabled_feed_early_and_a_304_reenables_it(
+        server: LoopbackServer, store: Store) -> None:
+    source = Source("Daily", server.url("/feed"))
+    server.routes["/feed"] = static(rss(ITEMS), headers=[("ETag", '"v1"')])
+    collect(store, [source])
+    server.routes["/feed"] = static(b"", 410)
+    collect(store, [source])
+    (skipped,) = collect(store, [source], now=NOW + timedelta(days=1), force=False).results
+    assert skipped.status == "disabled"
+    assert len(server.requests("/feed")) == 2
+
+    def revalidate(request: Request) -> None:
+        if request.headers.get("If-None-Match") == '"v1"':
+            request.reply(304, headers=[("ETag", '"v1"')])
+        else:
+            request.reply(200, rss(ITEMS), [("ETag", '"v1"')])
+
+    server.routes["/feed"] = revalidate
+    (result,) = collect(store, [source], now=NOW + timedelta(days=1), force=True).results
+    assert (result.status, result.http_status) == ("not-modified", 304)
+    assert server.requests("/feed")[-1].headers.get("if-none-match") == '"v1"'
+    state = store.feed_state(source.url)
+    assert not state.disabled and state.etag == '"v1"' and store.article_count() == 2
+    (due,) = collect(store, [source], now=NOW + timedelta(days=1, hours=2), force=False).results
+    assert due.status == "not-modified"
+    assert len(server.requests("/feed")) == 4
+
+
+def test_a_second_410_keeps_the_feed_disabled_for_another_week(
+        server: LoopbackServer, store: Store) -> None:
+    server.routes["/feed"] = static(b"", 410)
+    source = Source("Daily", server.url("/feed"))
+    collect(store, [source])
+    recheck = NOW + GONE_RECHECK
+    (result,) = collect(store, [source], now=recheck, force=False).results
+    assert (result.status, result.http_status) == ("gone", 410)
+    state = store.feed_state(source.url)
+    assert state.disabled and from_iso(state.next_poll or "") == recheck + GONE_RECHECK
+    (still,) = collect(store, [source], now=recheck + timedelta(days=6), force=False).results
+    assert still.status == "disabled"
+    assert len(server.requests("/feed")) == 2
+
+
+@pytest.mark.parametrize(("route", "expected"), [
+    (static(b"oops", 500, content_type="text/plain"), "HTTP 500"),
+    (static(b"<html><body>no feed here</body></html>", content_type="text/html"),
+     "not a usable feed"),
+    (static(b"busy", 503, [("Retry-After", "60")], "text/plain"), "HTTP 503"),
+], ids=["server-error", "not-a-feed", "retry-after"])
+def test_a_failed_recheck_keeps_the_feed_disabled_and_records_the_error(
+        server: LoopbackServer, store: Store, route: Handler, expected: str) -> None:
+    server.routes["/feed"] = static(b"", 410)
+    source = Source("Daily", server.url("/feed"))
+    collect(store, [source])
+    server.routes["/feed"] = route
+    later = NOW + timedelta(days=2)
+    (result,) = collect(store, [source], now=later).results
+    assert result.status == "error" and expected in (result.error or "")
+    state = store.feed_state(source.url)
+    assert state.disabled and expected in (state.last_error or "")
+    assert from_iso(state.next_poll or "") == later + GONE_RECHECK
+    assert store.article_count() == 0
+    (skipped,) = collect(store, [source], now=later + timedelta(days=1), force=False).results
+    assert skipped.status == "disabled" and expected in (skipped.error or "")
+    assert len(server.requests("/feed")) == 2
 
 
 def test_failures_back_off_and_keep_validators(server: LoopbackServer, store: Store) -> None:
