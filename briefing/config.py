@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import ssl
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.utils import parseaddr
@@ -17,7 +18,14 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from .errors import ConfigError
 from .models import Source
@@ -80,6 +88,7 @@ class EmailConfig(_Strict):
     unsubscribe: str | None = None
     timeout_seconds: float = Field(default=30.0, gt=0)
     max_attempts: int = Field(default=5, ge=1)
+    ca_file: Path | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -99,6 +108,27 @@ class EmailConfig(_Strict):
         if value is not None and not value.startswith(("mailto:", "https://")):
             raise ValueError("must be a mailto: or https:// URL")
         return value
+
+    @field_validator("ca_file")
+    @classmethod
+    def _ca_file(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        """Resolve against the config's folder; the file must hold PEM certificates."""
+        if value is None:
+            return None
+        base = Path((info.context or {}).get("base_dir") or Path.cwd())
+        path = (base / value.expanduser()).resolve()
+        try:
+            trusted = ssl.create_default_context(cafile=path).cert_store_stats()["x509"]
+        except FileNotFoundError:
+            raise ValueError(f"{path}: file not found") from None
+        except ssl.SSLError as err:
+            reason = err.reason or err
+            raise ValueError(f"{path}: not a PEM file of CA certificates ({reason})") from None
+        except OSError as err:
+            raise ValueError(f"{path}: cannot read ({err.strerror or err})") from None
+        if not trusted:
+            raise ValueError(f"{path}: holds no certificate")
+        return path
 
     def password(self) -> str | None:
         """The SMTP password, read from the environment at the moment it is needed."""
@@ -218,7 +248,7 @@ def parse_config(data: Any, path: Path) -> Config:
             f"{path}: the file must hold a mapping of keys, not {type(data).__name__}"
         )
     try:
-        config = Config.model_validate(data)
+        config = Config.model_validate(data, context={"base_dir": path.resolve().parent})
     except ValidationError as err:
         raise ConfigError(_format_error(path, err)) from None
     base = path.resolve().parent

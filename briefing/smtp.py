@@ -5,6 +5,9 @@
 - explicit timeouts on connect and every reply (``email.timeout_seconds``);
 - ``security``: ``starttls`` (required: a server that does not offer it is refused, never a
   silent fall back to clear text), ``ssl`` (implicit TLS) or ``none``;
+- the server's certificate is verified against the system trust store, or, when
+  ``email.ca_file`` is set, against the CA certificates in that file only (hostname checking
+  stays on either way; there is no switch to turn verification off);
 - credentials only over TLS (``InsecureTransportError`` otherwise); the password is read from the
   environment at login time via ``EmailConfig.password()``;
 - per-recipient outcomes: 2xx ``sent``, 4xx ``deferred`` (retried with backoff), 5xx ``failed``;
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .config import EmailConfig
-from .errors import DeliveryError, InsecureTransportError
+from .errors import ConfigError, DeliveryError, InsecureTransportError
 
 State = Literal["sent", "deferred", "failed"]
 
@@ -60,12 +63,32 @@ def _text(reply: bytes | str) -> str:
     return " ".join(text.split())
 
 
+def server_trust(email: EmailConfig) -> ssl.SSLContext:
+    """The TLS context that verifies the SMTP server. Raises ``ConfigError`` for a bad CA file.
+
+    The config loader already checked ``email.ca_file``; it is read again here because a
+    long-running daemon may outlive the file it was started with.
+    """
+    if email.ca_file is None:
+        return ssl.create_default_context()
+    try:
+        return ssl.create_default_context(cafile=email.ca_file)
+    except (ssl.SSLError, OSError) as err:
+        reason = (err.reason if isinstance(err, ssl.SSLError) else err.strerror) or err
+        raise ConfigError(
+            f"email.ca_file: cannot load CA certificates from {email.ca_file} ({reason})"
+        ) from None
+
+
 class SmtpClient:
-    """One SMTP session. Use as a context manager; ``send`` may be called several times."""
+    """One SMTP session. Use as a context manager; ``send`` may be called several times.
+
+    ``ssl_context`` replaces ``server_trust(email)``, which is built here, before any connection.
+    """
 
     def __init__(self, email: EmailConfig, *, ssl_context: ssl.SSLContext | None = None) -> None:
         self.email = email
-        self.ssl_context = ssl_context or ssl.create_default_context()
+        self.ssl_context = ssl_context or server_trust(email)
         self._smtp: smtplib.SMTP | None = None
 
     def __enter__(self) -> SmtpClient:

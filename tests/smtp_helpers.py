@@ -100,6 +100,62 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
+@dataclass(frozen=True)
+class PrivateCa:
+    """A throwaway certificate authority, made with the openssl CLI, that signs server certs."""
+
+    folder: Path
+    cert: Path
+    key: Path
+
+    @classmethod
+    def create(cls, folder: Path, name: str = "Briefing Test CA") -> PrivateCa:
+        folder.mkdir(parents=True, exist_ok=True)
+        cert, key = folder / "ca.pem", folder / "ca.key"
+        _openssl(
+            "req", "-x509", *_EC_KEY, "-nodes", "-days", "2", "-keyout", str(key),
+            "-out", str(cert), "-subj", f"/CN={name}",
+        )
+        return cls(folder, cert, key)
+
+    def issue(self, name: str, alt_names: str = "IP:127.0.0.1,DNS:localhost") -> tuple[Path, Path]:
+        """A server certificate and key for ``alt_names`` (subjectAltName syntax)."""
+        cert, key, csr = (self.folder / f"{name}.{ext}" for ext in ("pem", "key", "csr"))
+        extensions = self.folder / f"{name}.ext"
+        extensions.write_text(
+            f"subjectAltName={alt_names}\nbasicConstraints=critical,CA:FALSE\n"
+            "keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n"
+        )
+        _openssl(
+            "req", "-new", *_EC_KEY, "-nodes", "-keyout", str(key), "-out", str(csr),
+            "-subj", f"/CN={name}",
+        )
+        _openssl(
+            "x509", "-req", "-in", str(csr), "-CA", str(self.cert), "-CAkey", str(self.key),
+            "-days", "2", "-out", str(cert), "-extfile", str(extensions),
+        )
+        return cert, key
+
+    def der(self) -> Path:
+        """The CA certificate in DER form: the usual wrong kind of file for ``email.ca_file``."""
+        der = self.folder / "ca.der"
+        _openssl("x509", "-in", str(self.cert), "-outform", "DER", "-out", str(der))
+        return der
+
+
+_EC_KEY = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1")
+
+
+def _openssl(*args: str) -> None:
+    subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+
+def server_context(cert: Path, key: Path) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(str(cert), str(key))
+    return context
+
+
 def password_checker(user: str, password: str) -> Callable[..., AuthResult]:
     def authenticate(
         server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any

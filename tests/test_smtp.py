@@ -1,21 +1,31 @@
 from __future__ import annotations
 
+import shutil
+import socket
 import ssl
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from smtp_helpers import (
+    PrivateCa,
     ScriptedHandler,
     client_context,
     free_port,
     make_certificate,
     password_checker,
+    server_context,
     smtp_server,
 )
 
-from briefing.config import EmailConfig
-from briefing.errors import DeliveryError, InsecureTransportError
+from briefing.config import Config, EmailConfig, load_config
+from briefing.errors import ConfigError, DeliveryError, InsecureTransportError
 from briefing.mail import MailContent, build_message, message_bytes
 from briefing.smtp import SmtpClient, send_message
 
@@ -250,3 +260,176 @@ def test_a_sender_the_client_cannot_encode_fails_every_recipient() -> None:
         )
     assert outcomes["ok@example.net"].state == "failed"
     assert handler.received == []
+
+
+# email.ca_file: a relay whose certificate comes from a private CA --------------------------
+
+
+@pytest.fixture(scope="module")
+def private_ca(tmp_path_factory: pytest.TempPathFactory) -> PrivateCa:
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is needed to make a throwaway CA")
+    return PrivateCa.create(tmp_path_factory.mktemp("private-ca"))
+
+
+@contextmanager
+def relay(ca: PrivateCa, security: str, alt_names: str = "IP:127.0.0.1,DNS:localhost") -> Iterator[
+    tuple[ScriptedHandler, int]
+]:
+    """A server presenting a certificate that ``ca`` signed, with STARTTLS required or implicit."""
+    context = server_context(*ca.issue(f"relay-{security}-{len(alt_names)}", alt_names))
+    tls: dict[str, Any] = (
+        {"ssl_context": context} if security == "ssl"
+        else {"tls_context": context, "require_starttls": True}
+    )
+    with smtp_server(**tls) as running:
+        yield running
+
+
+def _config_file(folder: Path, port: int, security: str, **email: object) -> Config:
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {
+        "email": {
+            "smtp_host": "127.0.0.1", "smtp_port": port, "security": security,
+            "from": SENDER, "to": ["reader@example.net"], "timeout_seconds": 5, **email,
+        }
+    }
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return load_config(path)
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_ca_file_makes_a_private_ca_relay_trusted(
+    private_ca: PrivateCa, tmp_path: Path, security: str
+) -> None:
+    conf = tmp_path / "conf"
+    (conf / "certs").mkdir(parents=True)
+    shutil.copy(private_ca.cert, conf / "certs" / "relay-ca.pem")
+    with relay(private_ca, security) as (handler, port):
+        config = _config_file(conf, port, security, ca_file="certs/relay-ca.pem")
+        assert config.email.ca_file == conf / "certs" / "relay-ca.pem"
+        raw = _raw(["reader@example.net"])
+        outcomes = send_message(config.email, raw, SENDER, ["reader@example.net"], delays=NO_WAIT)
+    assert outcomes["reader@example.net"].state == "sent"
+    [got] = handler.received
+    assert got.content == raw
+
+
+def test_the_same_relay_is_refused_without_ca_file(private_ca: PrivateCa, tmp_path: Path) -> None:
+    waits: list[float] = []
+    with relay(private_ca, "starttls") as (handler, port):
+        config = _config_file(tmp_path, port, "starttls")
+        assert config.email.ca_file is None
+        with pytest.raises(DeliveryError, match="CERTIFICATE_VERIFY_FAILED"):
+            SmtpClient(config.email).open()
+        outcomes = send_message(
+            config.email, _raw(["reader@example.net"]), SENDER, ["reader@example.net"],
+            delays=(0.0,), sleep=waits.append,
+        )
+    outcome = outcomes["reader@example.net"]
+    assert outcome.state == "deferred"
+    assert "certificate verify failed" in outcome.detail
+    assert waits == [0.0]
+    assert handler.received == []
+    assert not any(c.startswith("RCPT") for c in handler.commands)
+
+
+def test_ca_file_of_another_ca_is_refused(private_ca: PrivateCa, tmp_path: Path) -> None:
+    stranger = PrivateCa.create(tmp_path / "stranger", name="Some Other CA")
+    with relay(private_ca, "starttls") as (handler, port):
+        config = _config_file(tmp_path, port, "starttls", ca_file=str(stranger.cert))
+        with pytest.raises(DeliveryError, match="CERTIFICATE_VERIFY_FAILED"):
+            SmtpClient(config.email).open()
+    assert handler.received == []
+
+
+def test_ca_file_keeps_hostname_checking_on(private_ca: PrivateCa, tmp_path: Path) -> None:
+    with relay(private_ca, "starttls", alt_names="DNS:mail.example.test") as (handler, port):
+        config = _config_file(tmp_path, port, "starttls", ca_file=str(private_ca.cert))
+        with pytest.raises(DeliveryError, match="mismatch"):
+            SmtpClient(config.email).open()
+    assert handler.received == []
+
+
+def test_an_injected_context_wins_over_ca_file(private_ca: PrivateCa, tmp_path: Path) -> None:
+    stranger = PrivateCa.create(tmp_path / "stranger", name="Some Other CA")
+    with relay(private_ca, "starttls") as (handler, port):
+        config = _config_file(tmp_path, port, "starttls", ca_file=str(stranger.cert))
+        outcomes = send_message(
+            config.email, _raw(["r@example.net"]), SENDER, ["r@example.net"],
+            ssl_context=client_context(private_ca.cert), delays=NO_WAIT,
+        )
+    assert outcomes["r@example.net"].state == "sent"
+    assert len(handler.received) == 1
+
+
+def _not_pem(ca: PrivateCa, folder: Path, kind: str) -> Path:
+    if kind == "der":
+        return ca.der()
+    if kind == "empty":
+        path = folder / "empty.pem"
+        path.write_bytes(b"")
+        return path
+    if kind == "key":
+        return ca.key
+    path = folder / "notes.pem"
+    path.write_text("ask the mail admin for the relay certificate\n", encoding="utf-8")
+    return path
+
+
+def test_a_missing_ca_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        _config_file(tmp_path, 587, "starttls", ca_file="certs/nowhere.pem")
+    message = str(info.value)
+    assert "email.ca_file" in message
+    assert f"{tmp_path / 'certs' / 'nowhere.pem'}: file not found" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("kind", ["der", "empty", "key", "text"])
+def test_a_ca_file_that_is_not_pem_certificates_is_a_config_error(
+    private_ca: PrivateCa, tmp_path: Path, kind: str
+) -> None:
+    bad = _not_pem(private_ca, tmp_path, kind)
+    with pytest.raises(ConfigError) as info:
+        _config_file(tmp_path, 587, "starttls", ca_file=str(bad))
+    message = str(info.value)
+    assert "email.ca_file" in message
+    assert f"{bad}: not a PEM file of CA certificates" in message
+    assert "\n" not in message
+
+
+def test_a_folder_as_ca_file_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "certs").mkdir()
+    with pytest.raises(ConfigError, match=r"email\.ca_file: .*cannot read"):
+        _config_file(tmp_path, 587, "starttls", ca_file="certs")
+
+
+def test_a_ca_file_spoiled_after_loading_fails_before_connecting(
+    private_ca: PrivateCa, tmp_path: Path
+) -> None:
+    ca = tmp_path / "ca.pem"
+    shutil.copy(private_ca.cert, ca)
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.setblocking(False)
+        port = listener.getsockname()[1]
+        config = _config_file(tmp_path, port, "starttls", ca_file="ca.pem", timeout_seconds=1)
+        ca.write_text("rotated by hand, badly\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match=r"^email\.ca_file: cannot load CA certificates"):
+            send_message(config.email, _raw(["r@example.net"]), SENDER, ["r@example.net"])
+        with pytest.raises(BlockingIOError):
+            listener.accept()
+
+
+def test_the_cli_reports_a_bad_ca_file_in_one_line_with_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "ca.pem").write_text("not a certificate\n", encoding="utf-8")
+    (tmp_path / "config.yaml").write_text("email: {ca_file: ca.pem}\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "briefing", "status", "--config", "config.yaml"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "email.ca_file" in lines[0] and "Traceback" not in done.stderr
