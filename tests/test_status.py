@@ -4,9 +4,13 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import yaml
+from helpers_http import LoopbackServer, rss, static
 
+from briefing import pipeline
+from briefing.collect import GONE_RECHECK
 from briefing.config import Config, load_config
 from briefing.status import format_status, gather_status
 from briefing.store import FeedState, Store, iso
@@ -18,9 +22,10 @@ FEEDS = [
 ]
 
 
-def make_config(tmp_path: Path) -> Config:
+def make_config(tmp_path: Path, sources: list[dict[str, str]] = FEEDS) -> Config:
     data = {
-        "sources": FEEDS, "database": "briefing.db", "timezone": "Europe/London",
+        "sources": sources, "database": "briefing.db", "timezone": "Europe/London",
+        "allow_private_hosts": True,
         "schedule": {"time": "07:00", "collect_every_minutes": 30},
         "email": {"to": ["reader@example.net"], "security": "none"},
     }
@@ -139,3 +144,65 @@ def test_cli_status_exit_codes(tmp_path: Path) -> None:
     second = status()
     assert second.returncode == 0, second.stdout + second.stderr
     assert "all good" in second.stdout
+
+
+def disabled(store: Store, **state: Any) -> None:
+    store.save_feed_state(FeedState(url=FEEDS[1]["url"], name="Valley", disabled=True,
+                                    **state))
+
+
+def test_disabled_feed_names_when_it_is_rechecked(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    with Store(config.database) as store:
+        healthy(store)
+        disabled(store, last_status=410, last_error="410 Gone",
+                 last_attempt=iso(NOW), next_poll=iso(NOW + timedelta(days=7)))
+        status = gather_status(config, store, NOW)
+    assert status.problems == (
+        "feed Valley is disabled (410 Gone), re-checked after 2026-11-29 09:00 GMT"
+        " or with `briefing collect --force`",
+    )
+    assert [f.healthy for f in status.feeds] == [True, False]
+    assert ("FAIL Valley: disabled (410 Gone), last success never,"
+            " next re-check 2026-11-29 09:00 GMT") in format_status(status, config)
+
+
+def test_disabled_feed_after_a_failed_recheck_and_one_already_due(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    with Store(config.database) as store:
+        healthy(store)
+        disabled(store, last_status=500, last_error="HTTP 500",
+                 next_poll=iso(NOW + timedelta(days=6, hours=15)))
+        failed = gather_status(config, store, NOW)
+        disabled(store, last_status=410, last_error="410 Gone: feed disabled",
+                 next_poll=iso(NOW - timedelta(hours=1)))
+        due = gather_status(config, store, NOW)
+    assert failed.problems == (
+        "feed Valley is disabled (410 Gone; last re-check failed: HTTP 500), re-checked after"
+        " 2026-11-29 00:00 GMT or with `briefing collect --force`",
+    )
+    assert due.problems == (
+        "feed Valley is disabled (410 Gone), re-checked on the next collect"
+        " or with `briefing collect --force`",
+    )
+
+
+def test_status_of_a_feed_collect_disabled_then_brought_back(tmp_path: Path) -> None:
+    with LoopbackServer() as server:
+        server.routes["/feed"] = static(b"", 410)
+        config = make_config(tmp_path, [{"name": "Harbour", "url": server.url("/feed")}])
+        with Store(config.database) as store:
+            (gone,) = pipeline.collect(config, store, NOW).results
+            assert gone.status == "gone"
+            expected = (NOW + GONE_RECHECK).astimezone(config.tz).strftime("%Y-%m-%d %H:%M %Z")
+            assert (f"feed Harbour is disabled (410 Gone), re-checked after {expected}"
+                    " or with `briefing collect --force`") in gather_status(
+                        config, store, NOW + timedelta(hours=1)).problems
+            server.routes["/feed"] = static(rss([("n1", "Harbour reopens", "Ships are back.")]))
+            assert pipeline.collect(config, store, NOW + timedelta(days=1)).new_articles == 0
+            assert pipeline.collect(config, store, NOW + timedelta(days=1),
+                                    force=True).new_articles == 1
+            back = gather_status(config, store, NOW + timedelta(days=1, minutes=5))
+    assert not any("Harbour" in p for p in back.problems)
+    assert back.feeds[0].healthy and not back.feeds[0].disabled
+    assert len(server.requests("/feed")) == 2
