@@ -111,9 +111,19 @@ def _m002_feed_ttl(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE feeds ADD COLUMN ttl_minutes INTEGER")
 
 
+def _m003_gone_recheck(db: sqlite3.Connection) -> None:
+    """A disabled (410 Gone) feed's ``next_poll`` is now when collect re-checks it: 7 days after
+    the 410, which was the feed's last attempt."""
+    db.execute(
+        "UPDATE feeds SET next_poll = strftime('%Y-%m-%dT%H:%M:%SZ', last_attempt, '+7 days')"
+        " WHERE disabled = 1 AND last_attempt IS NOT NULL"
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
     ("002_feed_ttl", _m002_feed_ttl),
+    ("003_gone_recheck", _m003_gone_recheck),
 ]
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,7 @@ from helpers_http import Handler, LoopbackServer, Request, rss, static, trickle
 from briefing.collect import GONE_RECHECK, CollectReport, collect_sources
 from briefing.config import FetchConfig
 from briefing.models import Source
-from briefing.store import Store, from_iso, iso
+from briefing.store import MIGRATIONS, Store, from_iso, iso
 
 NOW = datetime(2025, 11, 3, 12, 0, tzinfo=UTC)
 CONFIG = FetchConfig(timeout_seconds=5.0, connect_timeout_seconds=2.0, full_text=False)
@@ -213,6 +214,31 @@ def test_a_failed_recheck_keeps_the_feed_disabled_and_records_the_error(
     (skipped,) = collect(store, [source], now=later + timedelta(days=1), force=False).results
     assert skipped.status == "disabled" and expected in (skipped.error or "")
     assert len(server.requests("/feed")) == 2
+
+
+def test_a_feed_disabled_before_rechecks_existed_waits_a_week_from_its_410(
+        server: LoopbackServer, tmp_path: Path) -> None:
+    source = Source("Daily", server.url("/feed"))
+    gone_at = NOW - timedelta(days=2)
+    legacy = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
+    legacy.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
+    steps = dict(MIGRATIONS)
+    for name in ("001_initial", "002_feed_ttl"):
+        steps[name](legacy)
+        legacy.execute("INSERT INTO migrations VALUES (?, ?)", (name, iso(gone_at)))
+    legacy.execute(
+        "INSERT INTO feeds(url, name, last_attempt, last_status, last_error, next_poll, disabled)"
+        " VALUES (?, 'Daily', ?, 410, '410 Gone: feed disabled', ?, 1)",
+        (source.url, iso(gone_at), iso(gone_at - timedelta(minutes=30))))
+    legacy.close()
+    server.routes["/feed"] = static(rss(ITEMS))
+    with Store(tmp_path / "old.db") as store:
+        assert store.feed_state(source.url).next_poll == iso(gone_at + GONE_RECHECK)
+        (waiting,) = collect(store, [source], force=False).results
+        assert waiting.status == "disabled" and server.requests("/feed") == []
+        (back,) = collect(store, [source], now=gone_at + GONE_RECHECK, force=False).results
+    assert (back.status, back.new) == ("ok", 2)
+    assert len(server.requests("/feed")) == 1
 
 
 def test_failures_back_off_and_keep_validators(server: LoopbackServer, store: Store) -> None:
