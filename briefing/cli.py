@@ -164,7 +164,10 @@ def pdf(
 def collect(
     config: ConfigOption = Path("config.yaml"),
     force: Annotated[
-        bool, typer.Option("--force", help="Fetch every feed now, even those not yet due.")
+        bool,
+        typer.Option(
+            "--force", help="Fetch every feed now, even those not yet due or disabled by a 410."
+        ),
     ] = False,
     verbose: VerboseOption = False,
 ) -> None:

@@ -111,12 +111,19 @@ def _gone_reason(state: FeedState) -> str:
     return f"feed is gone (410), last re-check: {state.last_error}"
 
 
-def _store_local(source: Source, local: LocalResult, store: Store) -> FeedResult:
+def _store_local(source: Source, local: LocalResult, store: Store, now: datetime) -> FeedResult:
     new = store.add_articles(local.articles)
     error = "; ".join(local.problems[:3]) or None
     if len(local.problems) > 3:
         error = f"{error}; and {len(local.problems) - 3} more"
     status = "error" if local.malformed and not local.articles else "ok"
+    state = replace(store.feed_state(source.url), name=source.name, last_attempt=iso(now),
+                    last_error=error)
+    if status == "ok":
+        state = replace(state, last_success=iso(now), failures=0)
+    else:
+        state = replace(state, failures=state.failures + 1)
+    store.save_feed_state(state)
     return FeedResult(source.name, source.url, status, len(new), len(local.articles), error)
 
 
@@ -319,7 +326,7 @@ async def collect_sources_async(
             try:
                 if is_local(source.url):
                     local = await asyncio.to_thread(read_local_source, source, now)
-                    outcome = _store_local(source, local, store)
+                    outcome = _store_local(source, local, store, now)
                 else:
                     outcome = await collector.source(source)
             except Exception as err:  # one broken feed must not fail the run

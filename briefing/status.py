@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from .config import Config
 from .deliver import FAILED, SENDING, UNCONFIRMED, UNFINISHED
+from .local import is_local
 from .schedule import due_date, next_briefing_time
 from .store import Delivery, Store, from_iso
 
@@ -172,9 +173,10 @@ def format_status(status: Status, config: Config) -> str:
                 f" last success {local(feed.last_success)}, next re-check {local(feed.next_poll)}"
             )
             continue
+        upcoming = "at every collect" if is_local(feed.url) else local(feed.next_poll)
         lines.append(
             f"  {mark} {feed.name}: last success {local(feed.last_success)},"
-            f" {feed.failures} failures, next poll {local(feed.next_poll)}"
+            f" {feed.failures} failures, next poll {upcoming}"
         )
     if status.problems:
         lines.append("needs attention:")

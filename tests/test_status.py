@@ -206,3 +206,25 @@ def test_status_of_a_feed_collect_disabled_then_brought_back(tmp_path: Path) -> 
     assert not any("Harbour" in p for p in back.problems)
     assert back.feeds[0].healthy and not back.feeds[0].disabled
     assert len(server.requests("/feed")) == 2
+
+
+def test_a_local_folder_reports_its_last_read_and_a_missing_folder_fails(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "pier.txt").write_text("Pier reopens\n\nThe pier reopened on Saturday.\n")
+    config = make_config(tmp_path, [{"name": "Notes", "url": str(notes)}])
+    with Store(config.database) as store:
+        pipeline.collect(config, store, NOW)
+        status = gather_status(config, store, NOW + timedelta(minutes=5))
+        (feed,) = status.feeds
+        assert feed.healthy and feed.last_success == NOW and feed.failures == 0
+        assert "Notes: last success 2026-11-22 09:00 GMT, 0 failures, next poll at every " \
+            "collect" in format_status(status, config)
+        (notes / "pier.txt").unlink()
+        notes.rmdir()
+        for minutes in (30, 60, 90):
+            (result,) = pipeline.collect(config, store, NOW + timedelta(minutes=minutes)).results
+            assert result.status == "error"
+        (feed,) = gather_status(config, store, NOW + timedelta(minutes=95)).feeds
+    assert feed.failures == 3 and feed.last_success == NOW and not feed.healthy
+    assert feed.last_error and "No such file or directory" in feed.last_error
