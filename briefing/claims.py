@@ -308,13 +308,23 @@ def _link_disputes(groups: list[_Group], sim: _Similarity) -> dict[int, list[int
         named = set().union(*(_targets_party(i) for i in group.items))
         best, best_score = -1, DISPUTE_SIMILARITY
         context_terms = set(content_terms(f"{context} {antecedent}"))
+        # A denial that points back ("rejected this claim") is placed by what precedes it; one
+        # that says what it says must itself share a word with the claim it contests (its
+        # context may hold the rebuttals next to it, which answer other claims).
+        own_terms = (
+            None if any(i.attribution.anaphoric for i in group.items)
+            else set(content_terms(" ".join(i.content for i in group.items)))
+        )
         for row, (g, member) in enumerate(members):
             claim_party = groups[g].party
             if claim_party == group.party:
                 continue
             if named and claim_party not in named:
                 continue
-            if len(context_terms & set(content_terms(member.content))) < MIN_SHARED_TERMS:
+            member_terms = set(content_terms(member.content))
+            if len(context_terms & member_terms) < MIN_SHARED_TERMS:
+                continue
+            if own_terms is not None and not own_terms & member_terms:
                 continue
             score = float(member_vecs[row] @ vec) + ANTECEDENT_WEIGHT * float(
                 member_vecs[row] @ antecedent_vec

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -371,6 +372,25 @@ def test_sample_actors_read_as_phrases_and_organisations_speak_through_their_peo
         (c.actor, c.text) for c in lease
     ]
     assert "Brightwater chief executive Tomas Reyne" in actors
+
+
+def test_seeds_a_counter_that_names_nothing_of_a_claim_does_not_contest_it(seeds: Story) -> None:
+    # "The battlefield remains difficult, operations expand into Belgorod" answers the Kursk
+    # liberation claims, not the count of North Korean troops that its article opened with.
+    # The April story as the pipeline groups it (without the December report) is checked too.
+    april = replace(seeds, articles=tuple(a for a in seeds.articles if a.id[:3] != "002"))
+    assert 0 < len(april.articles) < len(seeds.articles)
+    for grouped in (seeds, april):
+        claims, disputes, _ = analyse_story(grouped)
+        found = 0
+        for dispute in disputes:
+            claim = claims[dispute.claim]
+            for k in dispute.counter:
+                if "Belgorod" in claims[k].text:
+                    found += 1
+                    assert "North Korean" not in claim.text, (claim.actor, claim.text)
+                    assert "Kursk" in claim.text, (claim.actor, claim.text)
+        assert found == 1
 
 
 def test_seeds_speakers_of_one_party_are_joined_with_and(seeds_result) -> None:
