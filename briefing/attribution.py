@@ -69,7 +69,7 @@ _SKIPPABLE = wordset(
 _NOT_ACTORS = wordset(
     """this that these those however meanwhile it there here what which who despite during
     while although though but and or so yet if when after before as because since in on at
-    for the a an"""
+    for the a an later earlier separately afterwards then now still also"""
 )
 PRONOUNS = wordset("he she they it we i his her their")
 _TRAILING_STARTERS = wordset(
@@ -91,6 +91,7 @@ _TIME_PHRASE = re.compile(
 _PASSIVE_AUX = re.compile(r"\b(?:was|were|been|being|be|is|are|get|got)\s+$", re.IGNORECASE)
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose)\b[^,;“”\"]*,\s*$")
 _PRONOUN_OBJECT = re.compile(r"(?:it|this|that|these|those|them)\s*(?:[,.;]|$|as\b)", re.I)
+_PRONOUN_SUBJECT = re.compile(r"(?:it|this|that)\s+(?:is|was|isn['’]t|wasn['’]t)\b", re.I)
 _CONTRAST = re.compile(r",\s+(?:though|although|but|while|whereas|only for)\s+|;\s+")
 _TOKEN = re.compile(r"[\w’'.-]*\w[’']?|[“”\"«»]|[,;:()–—|]")
 _ABBREVIATION = re.compile(r"(?:^|\.)[A-Za-z]$|^(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sen|Rep|Gov|Jr|Sr)$")
@@ -143,6 +144,27 @@ def _is_name(word: str) -> bool:
     return word[:1].isupper()
 
 
+_APPOSITION_TOKENS = 8
+
+
+def _named_before_apposition(
+    text: str, toks: list[_Token], comma: int, start: int
+) -> tuple[int, int] | None:
+    """The name before a short description set off by commas: "Chair Margaret Hollis,
+    granddaughter of the founder, said" and "Olga Oliker, an analyst at the group, said"."""
+    for k in range(comma - 1, max(comma - _APPOSITION_TOKENS - 2, -1), -1):
+        word = toks[k].text.lower()
+        if word in REPORTING_VERBS or word in _SKIPPABLE or toks[k].text in ".;:!?\"“”":
+            return None
+        if toks[k].text != ",":
+            continue
+        name = _actor_before(text, toks[k].start, start)
+        if name is None or not _is_name(text[name[0] : name[1]].split()[-1]):
+            return None
+        return name
+    return None
+
+
 def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None:
     """The noun phrase in ``text[start:end]`` ending at ``end`` that can be a speaker."""
     when = _TIME_PHRASE.search(text, start, end)
@@ -154,7 +176,7 @@ def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None
         # "Brightwater's chief executive, Tomas Reyne, rejected": the name in apposition
         name = _actor_before(text, toks[i].start, start)
         if name is None:
-            return None
+            return _named_before_apposition(text, toks, i, start)
         before = [t for t in toks if t.end <= name[0]]
         while before and before[-1].text.lower() in {"a", "an", "the"}:
             before.pop()
@@ -200,8 +222,8 @@ _DETERMINERS = wordset("the a an its their his her our")
 
 
 def _compound_modifiers(toks: list[_Token], first: int) -> int:
-    """Extend 'company' to 'power company' when a determiner shows where the phrase starts,
-    and 'chair' to "Traders' association chair" when a name does."""
+    """Extend 'company' to 'power company' (or "bakers' union") when a determiner shows where
+    the phrase starts, and 'chair' to "Traders' association chair" when a name does."""
     if toks[first].text.lower() not in ROLE_NOUNS:
         return first
     for width in (1, 2):
@@ -209,7 +231,7 @@ def _compound_modifiers(toks: list[_Token], first: int) -> int:
         if det < 0:
             return first
         middle = toks[det + 1 : first]
-        if not all(re.fullmatch(r"[a-z]+(?:['’]s)?", t.text) for t in middle):
+        if not all(re.fullmatch(r"[a-z]+(?:['’]s|s['’])?", t.text) for t in middle):
             return first
         if any(t.text in _NOT_ACTORS or t.text in REPORTING_VERBS for t in middle):
             return first
@@ -361,7 +383,9 @@ def _quote_led(text: str, start: int, end: int, index: int) -> Attribution | Non
             words_before = text[after : verb_tok.start].split()
             if not words_before or words_before[-1].lower() not in PRONOUNS | {"statement"}:
                 return None
-            actor = (after, verb_tok.start - 1)
+            # The pronoun alone: '” oral sex, he said' is said by "he".
+            pronoun_start = text.rindex(words_before[-1], after, verb_tok.start)
+            actor = (pronoun_start, pronoun_start + len(words_before[-1]))
         verb = verb_tok.text
     actor_text = text[actor[0] : actor[1]]
     return Attribution(
@@ -447,7 +471,9 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
         after = text[tok.end : end]
         that = re.match(
             r"\s*(?:[^,.;:“”\"]{0,40}?\s)?(?:that|:)\s+(?!(?:account|claim|report|statement|"
-            r"assertion|allegation|version|story|figure|announcement|idea)s?\b)",
+            r"assertion|allegation|version|story|figure|announcement|idea)s?\b)"
+            # "claims that is not true": "that" is what is denied, not a conjunction.
+            r"(?!(?:is|was|isn['’]t|wasn['’]t)\b)",
             after,
         )
         trailing = _is_trailing(text, start, actor[0], after)
@@ -473,7 +499,11 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             content_start=c_start,
             content_end=c_end,
             pronoun=pronoun,
-            anaphoric=bool(_ANAPHORIC.search(content) or _PRONOUN_OBJECT.match(content)),
+            anaphoric=bool(
+                _ANAPHORIC.search(content)
+                or _PRONOUN_OBJECT.match(content)
+                or _PRONOUN_SUBJECT.match(content)
+            ),
             sentence=index,
         )
     return None

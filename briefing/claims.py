@@ -67,6 +67,8 @@ class _Item:
     explicit_denial: bool = False
     anchor: _Item | None = None
     antecedent: str = ""
+    definite: bool = False
+    """The actor is a common noun the article gave with "the" ("the company said")."""
 
 
 @dataclass
@@ -134,6 +136,18 @@ def _resolve_aliases(items: list[_Item]) -> None:
             item.party = others.pop()
 
 
+def _personal(actor: str, text: str) -> bool:
+    """Whether "he" or "she" can point back to ``actor``: a first and last name ("Chair
+    Margaret Hollis"), or a surname the article also gives with a first name or title
+    ("Sorvino" after "Mira Sorvino"); not an organisation ("Grainhouse")."""
+    words = actor.split()
+    if len(words) >= 2:
+        return all(w[:1].isupper() for w in words[-2:])
+    return bool(words) and re.search(
+        rf"\b[A-Z][\w’'-]*\.?\s+{re.escape(words[0])}\b", text
+    ) is not None
+
+
 def _items_for_story(story: Story) -> list[_Item]:
     items: list[_Item] = []
     for index, article in enumerate(story.articles):
@@ -143,7 +157,9 @@ def _items_for_story(story: Story) -> list[_Item]:
         for att in find_attributions(text, outlet=article.source or "the outlet"):
             actor = att.actor if att.outlet_voice else _clean_actor(att.actor)
             if att.pronoun or actor.lower() in PRONOUNS or actor.lower() == "statement":
-                if previous is None:
+                if previous is None or (
+                    att.actor.lower() in {"he", "she"} and not _personal(previous.actor, text)
+                ):
                     continue
                 actor = previous.actor
             content = text[att.content_start : att.content_end]
@@ -161,6 +177,10 @@ def _items_for_story(story: Story) -> list[_Item]:
                 context=context,
                 explicit_denial=att.stance == "denies",
                 antecedent=antecedent,
+                definite=att.actor.islower() and re.search(
+                    rf"\bthe\s+{re.escape(att.actor)}\b", text[att.start : att.end],
+                    re.IGNORECASE,
+                ) is not None,
             )
             if att.anaphoric:
                 item.anchor = _anchor(items, item)
@@ -357,11 +377,19 @@ def _readable_actor(group: _Group) -> str:
             actors = [a for a in actors if a not in item.actor]
             actors.append(item.actor)
     actors = [a for a in actors if not any(_speaks_for(b, a) for b in actors if b != a)][:3]
-    later = [
-        a[:1].lower() + a[1:] if a.split()[0].lower() in ROLE_NOUNS | ROLE_MODIFIERS else a
-        for a in actors[1:]
+    definite = {
+        i.actor for i in group.items if i.definite and i.actor.lower() == i.attribution.actor
+    }
+    shown = [
+        f"the {a[:1].lower()}{a[1:]}" if a in definite
+        else a[:1].lower() + a[1:] if k and a.split()[0].lower() in ROLE_NOUNS | ROLE_MODIFIERS
+        else a
+        for k, a in enumerate(actors)
     ]
-    return " and ".join([", ".join(actors[:1] + later[:-1]), *later[-1:]]) if later else actors[0]
+    if shown[0].startswith("the "):
+        shown[0] = "T" + shown[0][1:]
+    *first, last = shown
+    return f"{', '.join(first)} and {last}" if first else last
 
 
 def _to_claim(group: _Group, disputed: bool) -> Claim:

@@ -210,6 +210,14 @@ SHAPES = [
      "transport agency", "according to", "the road will reopen on Monday."),
     ("Ukraine's General Staff said the assaults were repelled.",
      "Ukraine's General Staff", "said", "the assaults were repelled."),
+    ("Chair Margaret Hollis, granddaughter of the founder, said the shops would stay open.",
+     "Chair Margaret Hollis", "said", "the shops would stay open."),
+    ("Olga Oliker, an analyst at the institute, said the move was risky.",
+     "Olga Oliker", "said", "the move was risky."),
+    ("The bakers' union said it would seek written commitments on pay.",
+     "bakers' union", "said", "it would seek written commitments on pay."),
+    ('"The cause is a virus, which comes from" poor hygiene, he said.',
+     "he", "said", "The cause is a virus, which comes from"),
 ]
 
 
@@ -234,6 +242,52 @@ def test_pronoun_speaker_takes_the_previous_speakers_name() -> None:
     )
     claims, _, _ = analyse_story(s)
     assert claims and all(c.actor == "Mayor Petra Lund" for c in claims)
+
+
+def test_he_or_she_never_points_back_to_an_organisation() -> None:
+    s = story(
+        article(
+            "a",
+            "Grainhouse said it would keep all 64 shops. Chair Margaret Hollis, granddaughter of "
+            'the founder, said the family had looked for two years. "My grandmother sold bread '
+            'from her front room," she said. Brightwater said the talks would go on. "We are '
+            'patient," she said.',
+        ),
+    )
+    surname = story(
+        article(
+            "b",
+            'Mira Sorvino said she was blacklisted. Later Sorvino said the studio apologised. '
+            '"It came too late," she said.',
+        )
+    )
+    by_text = {c.text: c.actor for one in (s, surname) for c in analyse_story(one)[0]}
+    assert by_text["My grandmother sold bread from her front room"] == "Chair Margaret Hollis"
+    assert "We are patient" not in by_text  # "she" cannot be Brightwater
+    assert by_text["the studio apologised."] == "Mira Sorvino"
+    assert by_text["It came too late"] == "Mira Sorvino"
+
+
+def test_a_demonstrative_that_is_the_denied_statement() -> None:
+    s = story(
+        article(
+            "a",
+            "Police said the father told an investigator the voice on the call was not his son. "
+            "But the father, Tracy Martin, claims that is not true.",
+        )
+    )
+    claims, disputes, _ = analyse_story(s)
+    assert len(disputes) == 1
+    denial = claims[disputes[0].counter[0]]
+    assert denial.text == "that is not true." and denial.stance == "denies"
+    assert claims[disputes[0].claim].actor == "Police"
+
+
+def test_common_noun_speakers_keep_their_article() -> None:
+    s = story(article("a", "The company said the plant would open in 2029. "
+                           "The bakers' union said it would seek commitments on pay."))
+    claims, _, _ = analyse_story(s)
+    assert {c.actor for c in claims} == {"The company", "The bakers' union"}
 
 
 def test_headline_lines_and_captions_are_not_claims() -> None:
