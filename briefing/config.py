@@ -41,6 +41,17 @@ class SourceConfig(_Strict):
     name: str = Field(min_length=1)
     url: str = Field(min_length=1)
 
+    @field_validator("url")
+    @classmethod
+    def _scheme(cls, value: str) -> str:
+        scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", value)
+        if scheme and scheme.group(1).lower() not in {"http", "https", "file"}:
+            raise ValueError(
+                f"unsupported scheme {scheme.group(1)!r} in {value!r}: use an http(s) feed "
+                "URL, a feed file or a folder of articles"
+            )
+        return value
+
 
 class ScheduleConfig(_Strict):
     time: str = "07:00"

@@ -63,6 +63,8 @@ def test_defaults_apply_to_an_empty_file(tmp_path: Path) -> None:
         ("email: {password: hunter2}\n", "email.password: unknown key"),
         ("- just\n- a list\n", "the file must hold a mapping"),
         ("sources: [\n", "not valid YAML at line"),
+        ("sources: [{name: A, url: 'ftp://a.org/feed'}]\n",
+         "sources.0.url: Value error, unsupported scheme 'ftp'"),
     ],
 )
 def test_bad_config_names_the_key_and_the_problem(tmp_path: Path, text: str, expected: str) -> None:
