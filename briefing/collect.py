@@ -10,6 +10,11 @@ the schedule; 429/503 postpone by Retry-After; 301/308 move the feed only after
 ``MOVE_AFTER`` consecutive identical observations; 410 disables it; other failures back off and
 keep the validators, so nothing seen is forgotten.
 
+A source that answers with a web page instead of a feed is read through the feed the page links
+to (``<link rel="alternate" type="application/rss+xml" ...>``), one hop and under the same
+limits; that address is kept in ``discovered_url`` and fetched directly, validators and all,
+until it fails with 404/410 or stops being a feed (see ``_forget_discovered``).
+
 A disabled feed gets a second chance: its ``next_poll`` holds the re-check time, ``GONE_RECHECK``
 after the 410 (or after the last failed re-check); until then, and unless ``force``, it is
 reported ``disabled`` without a request. A re-check answered by a usable feed or a 304 re-enables
@@ -31,7 +36,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .config import FetchConfig
 from .errors import BlockedAddressError, FetchError
-from .feeds import FeedEntry, article_id
+from .feeds import FeedEntry, ParsedFeed, article_id, discover_feed_links
 from .fetch import PAGE_ACCEPT, Fetcher, FetchResult, next_poll
 from .fulltext import extract_text, is_teaser
 from .local import LocalResult, is_local, read_local_source
@@ -127,6 +132,11 @@ def _store_local(source: Source, local: LocalResult, store: Store, now: datetime
     return FeedResult(source.name, source.url, status, len(new), len(local.articles), error)
 
 
+def _discovery_hint(source: Source, feed_url: str) -> str:
+    return (f"{source.url} is a web page; using the feed it links to: {feed_url} "
+            f"(put that URL in config.yaml)")
+
+
 def _entry_article(source: Source, entry: FeedEntry, text: str, now: datetime) -> Article:
     return Article(
         id=article_id(source.url, entry.identity), source=source.name,
@@ -159,7 +169,7 @@ class _Collector:
             return FeedResult(source.name, source.url, "skipped",
                               error=f"next poll at {state.next_poll}")
         moved = state.redirect_url if state.redirect_count >= MOVE_AFTER else None
-        url = moved or source.url
+        url = state.discovered_url or moved or source.url
         state = replace(state, name=source.name, last_attempt=iso(self.now))
         try:
             result = await self.fetcher.fetch(
@@ -168,7 +178,9 @@ class _Collector:
             return self._failed(source, state, "blocked", str(err))
         except FetchError as err:
             return self._failed(source, state, "error", str(err))
-        state = self._track_redirect(state, result, moved)
+        if not state.discovered_url:
+            # Redirects are tracked for the configured address only.
+            state = self._track_redirect(state, result, moved)
         return await self._handle(source, state, result)
 
     def _failed(self, source: Source, state: FeedState, status: str, error: str,
@@ -206,6 +218,8 @@ class _Collector:
     async def _handle(self, source: Source, state: FeedState, result: FetchResult) -> FeedResult:
         status = result.status
         headers = dict(result.headers)
+        if state.discovered_url and status in (404, 410):
+            return self._forget_discovered(source, state, f"HTTP {status}", status, headers)
         if status == 410:
             return self._disable(
                 source, replace(state, disabled=True), "gone", "410 Gone", 410)
@@ -221,10 +235,28 @@ class _Collector:
                               error=f"Retry-After {headers['retry-after']}")
         if status == 304:
             self.store.save_feed_state(self._succeeded(state, headers, 304, state.ttl_minutes))
-            return FeedResult(source.name, source.url, "not-modified", http_status=304)
+            hint = _discovery_hint(source, state.discovered_url) if state.discovered_url else None
+            return FeedResult(source.name, source.url, "not-modified", error=hint,
+                              http_status=304)
         if not 200 <= status < 300:
             return self._failed(source, state, "error", f"HTTP {status}", status, headers)
 
+        feed, texts, headers = await self._parse(state, result)
+        if not feed.entries and feed.malformed:
+            unusable = f"not a usable feed: {feed.problem}"
+            if state.discovered_url:
+                return self._forget_discovered(source, state, unusable, status)
+            return await self._discover(source, state, result, unusable)
+        if state.discovered_url:
+            state = replace(state,
+                            discovered_url=result.permanent_redirect or state.discovered_url)
+        return await self._store_feed(source, state, result, feed, texts, headers)
+
+    async def _parse(self, state: FeedState, result: FetchResult
+                     ) -> tuple[ParsedFeed, list[tuple[str, str]] | None, dict[str, str]]:
+        """The feed in a 2xx answer, the texts of its entries if converted on the way, and the
+        response headers it was parsed with."""
+        headers = dict(result.headers)
         # Relative links in the feed resolve against where it was actually fetched from.
         headers["content-location"] = urljoin(result.final_url,
                                               headers.get("content-location", ""))
@@ -232,18 +264,64 @@ class _Collector:
         # worker converts them in the same trip.
         feed, texts = await self.pool.parse(result.body, headers, self.now,
                                             with_texts=state.last_success is None)
-        if not feed.entries and feed.malformed:
-            return self._failed(source, state, "error", f"not a usable feed: {feed.problem}",
-                                status)
+        return feed, texts, headers
+
+    async def _store_feed(self, source: Source, state: FeedState, result: FetchResult,
+                          feed: ParsedFeed, texts: list[tuple[str, str]] | None,
+                          headers: dict[str, str]) -> FeedResult:
         articles = await self._articles(source, feed.entries, texts)
         new = self.store.add_articles(articles)
         self.store.save_feed_state(replace(
-            self._succeeded(state, headers, status, feed.ttl_minutes),
+            self._succeeded(state, headers, result.status, feed.ttl_minutes),
             etag=headers.get("etag"), last_modified=headers.get("last-modified"),
         ))
-        problem = f"malformed feed: {feed.problem}" if feed.problem else None
-        return FeedResult(source.name, source.url, "ok", len(new), len(feed.entries), problem,
-                          status)
+        problems = [f"malformed feed: {feed.problem}"] if feed.problem else []
+        if state.discovered_url:
+            problems.insert(0, _discovery_hint(source, state.discovered_url))
+        return FeedResult(source.name, source.url, "ok", len(new), len(feed.entries),
+                          "; ".join(problems) or None, result.status)
+
+    async def _discover(self, source: Source, state: FeedState, page: FetchResult,
+                        unusable: str) -> FeedResult:
+        """The source answered with something that is not a feed: if it is a web page that
+        links to a feed, fetch that feed (one hop: what it answers is never searched for links
+        in turn), collect it and remember its address in ``discovered_url``."""
+        links = await asyncio.to_thread(discover_feed_links, page.body, page.final_url)
+        if not links:
+            return self._failed(source, state, "error", f"{unusable}; the page links to no feed",
+                                page.status)
+        link = links[0]
+        failed = f"{source.url} is a web page and the linked feed {link} is not usable"
+        try:
+            result = await self.fetcher.fetch(link)
+        except BlockedAddressError as err:
+            return self._failed(source, state, "blocked", f"{failed}: {err}")
+        except FetchError as err:
+            return self._failed(source, state, "error", f"{failed}: {err}")
+        if not 200 <= result.status < 300:
+            return self._failed(source, state, "error", f"{failed}: HTTP {result.status}",
+                                result.status, dict(result.headers))
+        feed, texts, headers = await self._parse(state, result)
+        if not feed.entries and feed.malformed:
+            return self._failed(source, state, "error",
+                                f"{failed}: not a usable feed: {feed.problem}", result.status)
+        state = replace(state, discovered_url=result.permanent_redirect or link)
+        log.info("%s: %s", source.name, _discovery_hint(source, state.discovered_url or link))
+        return await self._store_feed(source, state, result, feed, texts, headers)
+
+    def _forget_discovered(self, source: Source, state: FeedState, why: str,
+                           http_status: int | None, headers: dict[str, str] | None = None
+                           ) -> FeedResult:
+        """The remembered linked feed is gone (404, 410) or no longer a feed: forget it and its
+        validators, and count a failure (with the usual backoff). The next run reads the
+        configured address again, so a site that moved its feed is found again by discovery
+        and a page that stopped linking one is reported as such."""
+        linked = state.discovered_url
+        state = replace(state, discovered_url=None, etag=None, last_modified=None)
+        return self._failed(
+            source, state, "error",
+            f"the linked feed {linked} is not usable: {why}; the next run reads {source.url} "
+            f"again to find its feed", http_status, headers)
 
     def _succeeded(self, state: FeedState, headers: dict[str, str], status: int,
                    ttl: int | None) -> FeedState:

@@ -252,3 +252,49 @@ def parse_feed(body: bytes, headers: Mapping[str, str], *, now: datetime) -> Par
     title = html_to_text(str(parsed.feed.get("title") or "")).replace("\n", " ")
     return ParsedFeed(title, tuple(entries), _ttl(parsed), bool(parsed.get("bozo")), problem,
                       is_feed)
+
+
+# feed+json is left out: feedparser cannot read JSON Feed.
+_FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
+
+
+def _feed_link(element: Any) -> str | None:
+    """The href of a ``<link>`` that announces an RSS/Atom/RDF feed, else None."""
+    rel = str(element.get("rel") or "").lower().split()
+    kind = str(element.get("type") or "").split(";", 1)[0].strip().lower()
+    href = str(element.get("href") or "").strip()
+    return href if "alternate" in rel and kind in _FEED_TYPES and href else None
+
+
+def discover_feed_links(body: bytes, base_url: str) -> list[str]:
+    """The feeds a web page names in ``<link rel="alternate" type="application/rss+xml">``
+    (or atom+xml, rdf+xml), as absolute http(s) URLs in document order without duplicates;
+    comment feeds (title or address mentioning "comments") come after the others.
+
+    Relative addresses resolve against the page's ``<base href>`` if it has one, else
+    ``base_url``. Never raises: a body that is not HTML gives [].
+    """
+    try:
+        root = lxml.html.document_fromstring(body)
+        base = base_url
+        for element in root.iter("base"):
+            href = str(element.get("href") or "").strip()
+            if href:
+                base = _join(base_url, href) or base_url
+                break
+        found: list[tuple[bool, str]] = []
+        for element in root.iter("link"):
+            link = _feed_link(element)
+            if link is None:
+                continue
+            url = _join(base, link)
+            if not _is_web(url):
+                continue
+            title = str(element.get("title") or "")
+            comments = "comments" in title.lower() or "comments" in url.lower()
+            found.append((comments, url))
+    except (etree.LxmlError, ValueError, TypeError):
+        return []
+    ordered = [url for comments, url in found if not comments]
+    ordered += [url for comments, url in found if comments]
+    return list(dict.fromkeys(ordered))

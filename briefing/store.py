@@ -120,10 +120,16 @@ def _m003_gone_recheck(db: sqlite3.Connection) -> None:
     )
 
 
+def _m004_discovered_feed(db: sqlite3.Connection) -> None:
+    """The feed a source's web page links to, fetched instead of the page until it fails."""
+    db.execute("ALTER TABLE feeds ADD COLUMN discovered_url TEXT")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
     ("002_feed_ttl", _m002_feed_ttl),
     ("003_gone_recheck", _m003_gone_recheck),
+    ("004_discovered_feed", _m004_discovered_feed),
 ]
 
 
@@ -143,6 +149,7 @@ class FeedState:
     redirect_url: str | None = None
     redirect_count: int = 0
     ttl_minutes: int | None = None
+    discovered_url: str | None = None
 
 
 @dataclass(frozen=True)
