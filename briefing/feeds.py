@@ -266,6 +266,16 @@ def _feed_link(element: Any) -> str | None:
     return href if "alternate" in rel and kind in _FEED_TYPES and href else None
 
 
+def _is_fetchable(url: str) -> bool:
+    if not _is_web(url):
+        return False
+    try:
+        urlsplit(url).port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return False
+    return True
+
+
 def discover_feed_links(body: bytes, base_url: str) -> list[str]:
     """The feeds a web page names in ``<link rel="alternate" type="application/rss+xml">``
     (or atom+xml, rdf+xml), as absolute http(s) URLs in document order without duplicates;
@@ -275,7 +285,14 @@ def discover_feed_links(body: bytes, base_url: str) -> list[str]:
     ``base_url``. Never raises: a body that is not HTML gives [].
     """
     try:
-        root = lxml.html.document_fromstring(body)
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            # Not UTF-8: lxml follows a byte-order mark or <meta charset>, else reads Latin-1.
+            root = lxml.html.document_fromstring(body)
+        else:
+            root = lxml.html.document_fromstring(
+                body, parser=lxml.html.HTMLParser(encoding="utf-8"))
         base = base_url
         for element in root.iter("base"):
             href = str(element.get("href") or "").strip()
@@ -288,7 +305,7 @@ def discover_feed_links(body: bytes, base_url: str) -> list[str]:
             if link is None:
                 continue
             url = _join(base, link)
-            if not _is_web(url):
+            if not _is_fetchable(url):
                 continue
             title = str(element.get("title") or "")
             comments = "comments" in title.lower() or "comments" in url.lower()

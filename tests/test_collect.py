@@ -437,3 +437,207 @@ def test_corpus_feeds_through_the_whole_collect_path(
     assert all(r.error for r in report.results if r.status == "error")
     assert sum(r.status == "ok" for r in report.results) > len(files) // 2
     assert store.article_count() > 0
+
+
+# -- feed autodiscovery ---------------------------------------------------------------------
+
+def _page(*links: str, base: str | None = None) -> bytes:
+    """A home page whose <head> holds ``links`` (raw <link> markup) and an optional <base>."""
+    head = (f"<base href='{base}'>" if base else "") + "".join(links)
+    return (f"<!doctype html><html><head><title>Home</title>{head}</head>"
+            f"<body><h1>Welcome</h1><p>Latest stories below.</p></body></html>").encode()
+
+
+def _alternate(href: str, kind: str = "application/rss+xml", title: str = "News") -> str:
+    return f"<link rel='alternate' type='{kind}' title='{title}' href='{href}'>"
+
+
+def _revalidating(body: bytes, etag: str) -> Handler:
+    def handle(request: Request) -> None:
+        if request.headers.get("If-None-Match") == etag:
+            request.reply(304, headers=[("ETag", etag)])
+        else:
+            request.reply(200, body, [("ETag", etag)])
+
+    return handle
+
+
+def test_a_home_page_is_read_through_the_feed_it_links_to(
+        server: LoopbackServer, store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    server.routes["/"] = static(_page(_alternate("/comments/feed", title="Comments"),
+                                      _alternate("/feed.xml")), content_type="text/html")
+    server.routes["/feed.xml"] = _revalidating(rss(ITEMS), '"v1"')
+    source = Source("Home", server.url("/"))
+    caplog.set_level("INFO", logger="briefing.collect")
+    (result,) = collect(store, [source]).results
+    hint = (f"{source.url} is a web page; using the feed it links to: "
+            f"{server.url('/feed.xml')} (put that URL in config.yaml)")
+    assert (result.status, result.new, result.entries, result.error) == ("ok", 2, 2, hint)
+    assert sorted(_articles(store)) == ["Bridge reopens", "Budget approved"]
+    assert [r.getMessage() for r in caplog.records if "is a web page" in r.getMessage()
+            and r.levelname == "INFO"] \
+        == [f"Home: {hint}", f"Home: ok HTTP 200, 2 new of 2 - {hint}"]
+    state = store.feed_state(source.url)
+    assert state.discovered_url == server.url("/feed.xml") and state.etag == '"v1"'
+    assert [s.path for s in server.seen] == ["/", "/feed.xml"]
+
+    server.seen.clear()
+    caplog.clear()
+    (again,) = collect(store, [source], now=NOW + timedelta(hours=2)).results
+    assert (again.status, again.http_status, again.error) == ("not-modified", 304, hint)
+    assert [s.path for s in server.seen] == ["/feed.xml"]
+    assert server.seen[0].headers.get("if-none-match") == '"v1"'
+    assert not any(r.getMessage() == f"Home: {hint}" for r in caplog.records)
+    assert store.article_count() == 2
+    # Entries keep the identity of the configured source, whatever address served them.
+    assert {a.feed for a in store.articles_in_window(
+        NOW - timedelta(days=30), NOW + timedelta(days=1), before_date="9999-12-31")} \
+        == {source.url}
+
+
+def test_new_items_of_a_discovered_feed_are_collected_without_the_page(
+        server: LoopbackServer, store: Store) -> None:
+    server.routes["/"] = static(_page(_alternate("/atom", "application/atom+xml")),
+                                content_type="text/html")
+    server.routes["/atom"] = static(rss(ITEMS[:1]))
+    source = Source("Home", server.url("/"))
+    assert collect(store, [source]).new_articles == 1
+    server.routes["/atom"] = static(rss(ITEMS))
+    (result,) = collect(store, [source], now=NOW + timedelta(hours=1)).results
+    assert (result.status, result.new, result.entries) == ("ok", 1, 2)
+    assert [s.path for s in server.seen] == ["/", "/atom", "/atom"]
+
+
+def test_a_page_that_links_to_no_feed_is_reported_as_before(
+        server: LoopbackServer, store: Store) -> None:
+    server.routes["/"] = static(_page("<link rel='stylesheet' href='/site.css'>",
+                                      _alternate("/feed.json", "application/feed+json")),
+                                content_type="text/html")
+    source = Source("Home", server.url("/"))
+    for run, delay in enumerate((timedelta(hours=1), timedelta(hours=2)), start=1):
+        (result,) = collect(store, [source]).results
+        assert result.status == "error" and result.failed
+        assert "not a usable feed" in (result.error or "")
+        assert (result.error or "").endswith("the page links to no feed")
+        state = store.feed_state(source.url)
+        assert state.failures == run and state.discovered_url is None
+        assert from_iso(state.next_poll or "") == NOW + delay
+    assert [s.path for s in server.seen] == ["/", "/"]
+
+
+@pytest.mark.parametrize("target", ["/", "/about"], ids=["itself", "another-page"])
+def test_a_link_to_a_page_is_followed_once_and_reported(
+        server: LoopbackServer, store: Store, target: str) -> None:
+    page = _page(_alternate(target))
+    server.routes["/"] = static(page, content_type="text/html")
+    server.routes["/about"] = static(page, content_type="text/html")
+    source = Source("Home", server.url("/"))
+    (result,) = collect(store, [source]).results
+    assert result.status == "error" and result.failed
+    assert f"the linked feed {server.url(target)} is not usable: not a usable feed" \
+        in (result.error or "")
+    assert [s.path for s in server.seen] == ["/", target]
+    state = store.feed_state(source.url)
+    assert state.failures == 1 and state.discovered_url is None
+
+
+def test_a_linked_feed_that_fails_is_reported_with_its_address(
+        server: LoopbackServer, store: Store) -> None:
+    server.routes["/"] = static(_page(_alternate("/missing.xml")), content_type="text/html")
+    source = Source("Home", server.url("/"))
+    (result,) = collect(store, [source]).results
+    assert (result.status, result.http_status) == ("error", 404)
+    assert f"the linked feed {server.url('/missing.xml')} is not usable: HTTP 404" \
+        in (result.error or "")
+    assert store.feed_state(source.url).failures == 1
+
+
+@pytest.mark.parametrize(("path", "links", "fetched"), [
+    ("/site/index.html", [_alternate("rss.xml")], "/site/rss.xml"),
+    ("/site/index.html", [_alternate("main.xml")], "/feeds/main.xml"),
+    ("/site/", [_alternate("../top.xml")], "/top.xml"),
+], ids=["relative", "base-href", "dot-dot"])
+def test_relative_feed_links_resolve_against_the_page_or_its_base(
+        server: LoopbackServer, store: Store, path: str, links: list[str], fetched: str) -> None:
+    base = "/feeds/" if fetched == "/feeds/main.xml" else None
+    server.routes[path] = static(_page(*links, base=base), content_type="text/html")
+    server.routes[fetched] = static(rss(ITEMS))
+    source = Source("Home", server.url(path))
+    (result,) = collect(store, [source]).results
+    assert (result.status, result.new) == ("ok", 2)
+    assert store.feed_state(source.url).discovered_url == server.url(fetched)
+    assert [s.path for s in server.seen] == [path, fetched]
+
+
+@pytest.mark.parametrize("gone", [
+    static(b"not found", 404, content_type="text/plain"),
+    static(b"", 410),
+    # Links on what the remembered address answers are never followed (one hop only).
+    static(_page(_alternate("/elsewhere.xml")), content_type="text/html"),
+], ids=["404", "410", "now-a-page"])
+def test_a_remembered_feed_that_fails_sends_the_next_run_back_to_the_page(
+        server: LoopbackServer, store: Store, gone: Handler) -> None:
+    server.routes["/"] = static(_page(_alternate("/old.xml")), content_type="text/html")
+    server.routes["/old.xml"] = static(rss(ITEMS[:1]), headers=[("ETag", '"old"')])
+    source = Source("Home", server.url("/"))
+    collect(store, [source])
+    server.routes["/old.xml"] = gone
+    (failed,) = collect(store, [source], now=NOW + timedelta(hours=1)).results
+    assert failed.status == "error" and failed.failed
+    assert f"the linked feed {server.url('/old.xml')} is not usable" in (failed.error or "")
+    assert f"the next run reads {source.url} again" in (failed.error or "")
+    state = store.feed_state(source.url)
+    assert not state.disabled and state.failures == 1
+    assert (state.discovered_url, state.etag) == (None, None)
+
+    # The site moved its feed: the next run finds the new one from the page.
+    server.routes["/"] = static(_page(_alternate("/new.xml")), content_type="text/html")
+    server.routes["/new.xml"] = static(rss(ITEMS))
+    (found,) = collect(store, [source], now=NOW + timedelta(hours=3)).results
+    assert (found.status, found.new) == ("ok", 1)
+    assert server.url("/new.xml") in (found.error or "")
+    assert store.feed_state(source.url).discovered_url == server.url("/new.xml")
+    assert [s.path for s in server.seen] == ["/", "/old.xml", "/old.xml", "/", "/new.xml"]
+    assert server.seen[2].headers.get("if-none-match") == '"old"'
+    assert "if-none-match" not in server.seen[3].headers
+
+
+def test_a_remembered_feed_with_a_server_error_is_kept(
+        server: LoopbackServer, store: Store) -> None:
+    server.routes["/"] = static(_page(_alternate("/feed.xml")), content_type="text/html")
+    server.routes["/feed.xml"] = static(rss(ITEMS))
+    source = Source("Home", server.url("/"))
+    collect(store, [source])
+    server.routes["/feed.xml"] = static(b"oops", 500, content_type="text/plain")
+    (result,) = collect(store, [source], now=NOW + timedelta(hours=1)).results
+    assert (result.status, result.http_status) == ("error", 500)
+    state = store.feed_state(source.url)
+    assert state.discovered_url == server.url("/feed.xml") and state.failures == 1
+    assert [s.path for s in server.seen] == ["/", "/feed.xml", "/feed.xml"]
+
+
+def test_a_disabled_feed_whose_address_became_a_home_page_comes_back(
+        server: LoopbackServer, store: Store) -> None:
+    server.routes["/"] = static(b"", 410)
+    source = Source("Home", server.url("/"))
+    collect(store, [source])
+    assert store.feed_state(source.url).disabled
+    server.routes["/"] = static(_page(_alternate("/feed.xml")), content_type="text/html")
+    server.routes["/feed.xml"] = static(rss(ITEMS))
+    (result,) = collect(store, [source], now=NOW + GONE_RECHECK, force=False).results
+    assert (result.status, result.new) == ("ok", 2)
+    state = store.feed_state(source.url)
+    assert not state.disabled and state.discovered_url == server.url("/feed.xml")
+
+
+def test_the_linked_feed_is_fetched_under_the_same_size_cap(
+        server: LoopbackServer, store: Store) -> None:
+    server.routes["/"] = static(_page(_alternate("/big.xml")), content_type="text/html")
+    big = rss([(f"g{i}", f"Story {i}", LONG) for i in range(40)])
+    server.routes["/big.xml"] = static(big)
+    config = CONFIG.model_copy(update={"max_bytes": len(big) // 2})
+    (result,) = collect(store, [Source("Home", server.url("/"))], config=config).results
+    assert result.status == "error"
+    assert f"the linked feed {server.url('/big.xml')} is not usable: body of" \
+        in (result.error or "")
+    assert "byte cap" in (result.error or "") and store.article_count() == 0

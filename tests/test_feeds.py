@@ -8,7 +8,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from briefing.feeds import article_id, html_to_text, parse_feed
+from briefing.feeds import article_id, discover_feed_links, html_to_text, parse_feed
 
 NOW = datetime(2025, 11, 3, 12, 0, tzinfo=UTC)
 
@@ -140,3 +140,79 @@ def test_every_corpus_feed_parses_without_crashing(shared: Path) -> None:
     assert expected_bozo >= 15
     assert missed == []
     assert reported >= expected_bozo
+
+
+def _head(links: str, base: str = "") -> bytes:
+    return (f"<html><head><title>Home</title>{base}{links}</head>"
+            f"<body><p>Front page</p></body></html>").encode()
+
+
+def test_feed_links_are_found_by_rel_token_and_type_in_document_order() -> None:
+    page = _head(
+        "<link rel='stylesheet' type='text/css' href='/site.css'>"
+        "<LINK REL='Alternate' TYPE='application/atom+xml' HREF='/atom'>"
+        "<link rel='alternate' type='text/html' hreflang='fr' href='/fr/'>"
+        "<link rel='alternate' type='application/feed+json' href='/feed.json'>"
+        "<link rel='home alternate' type='application/rss+xml; charset=utf-8' href='/rss'>"
+        "<link rel='alternateX' type='application/rss+xml' href='/not-a-token'>"
+        "<link rel='alternate' type='application/rdf+xml' href='/rdf'>"
+        "<link rel='alternate' type='application/rss+xml' href='/atom'>"
+        "<link rel='alternate' type='application/rss+xml'>"
+    )
+    assert discover_feed_links(page, "https://news.example/") == [
+        "https://news.example/atom", "https://news.example/rss", "https://news.example/rdf"]
+
+
+def test_comment_feeds_come_after_the_others() -> None:
+    page = _head(
+        "<link rel='alternate' type='application/rss+xml' title='Comments Feed' href='/c1'>"
+        "<link rel='alternate' type='application/rss+xml' href='/comments/feed/'>"
+        "<link rel='alternate' type='application/rss+xml' title='Site &raquo; Feed' href='/f'>"
+    )
+    assert discover_feed_links(page, "http://blog.example/") == [
+        "http://blog.example/f", "http://blog.example/c1", "http://blog.example/comments/feed/"]
+
+
+@pytest.mark.parametrize(("base", "href", "expected"), [
+    ("", "feed.xml", "https://x.example/news/feed.xml"),
+    ("", "//cdn.example/rss", "https://cdn.example/rss"),
+    ("<base href='/feeds/'>", "main.xml", "https://x.example/feeds/main.xml"),
+    ("<base href='http://other.example/a/'>", "../b.rss", "http://other.example/b.rss"),
+    ("<base target='_blank'><base href='sub/'>", "f", "https://x.example/news/sub/f"),
+], ids=["relative", "scheme-relative", "base-path", "base-absolute", "first-base-with-href"])
+def test_feed_links_resolve_against_base_href_else_the_page(
+        base: str, href: str, expected: str) -> None:
+    page = _head(f"<link rel='alternate' type='application/rss+xml' href='{href}'>", base)
+    assert discover_feed_links(page, "https://x.example/news/index.html") == [expected]
+
+
+def test_only_web_addresses_are_kept() -> None:
+    page = _head("".join(
+        f"<link rel='alternate' type='application/rss+xml' href='{href}'>"
+        for href in ("javascript:alert(1)", "file:///etc/passwd", "ftp://x.example/rss",
+                     "http://[::1", "http://x.example:port/", "mailto:a@b.example",
+                     "https://ok.example/rss")))
+    assert discover_feed_links(page, "https://x.example/") == ["https://ok.example/rss"]
+
+
+@pytest.mark.parametrize("body", [
+    b"", b"   ", b"\x00\xff\xfe\x00", bytes(range(256)) * 40, b"<", b"<<<>>>&&&;;",
+    b"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><link>http://x/</link>",
+    b"<html><head><link rel='alternate' type='application/rss+xml' href='http://x:port/'>",
+    # A <title> holds only text, so what looks like a link inside it is not one.
+    b"<html><head><title>Broken<link rel=alternate type=application/rss+xml href=/rss>",
+], ids=["empty", "blank", "nul", "binary", "lt", "punctuation", "rss", "bad-port", "in-title"])
+def test_garbage_gives_no_feed_links(body: bytes) -> None:
+    assert discover_feed_links(body, "http://x.example/") == []
+
+
+@pytest.mark.parametrize("body", [
+    "<html><head><link rel='alternate' type='application/rss+xml' href='/café'>"
+    .encode("utf-16"),
+    "<html><head><meta charset='iso-8859-1'><link rel=alternate type=application/rss+xml "
+    "href='/café'></head></html>".encode("iso-8859-1"),
+    "<p>unclosed <b>tags <div><link rel=alternate type=application/rss+xml href=/café></i>"
+    .encode(),
+], ids=["utf-16", "declared-charset", "tag-soup"])
+def test_feed_links_survive_encodings_and_tag_soup(body: bytes) -> None:
+    assert discover_feed_links(body, "http://x.example/") == ["http://x.example/café"]
