@@ -641,3 +641,42 @@ def test_the_linked_feed_is_fetched_under_the_same_size_cap(
     assert f"the linked feed {server.url('/big.xml')} is not usable: body of" \
         in (result.error or "")
     assert "byte cap" in (result.error or "") and store.article_count() == 0
+
+
+def test_a_discovered_feed_that_moves_permanently_is_remembered_at_its_new_address(
+        server: LoopbackServer, store: Store) -> None:
+    def moved(request: Request) -> None:
+        request.reply(301, headers=[("Location", "/feeds/main.xml")])
+
+    server.routes["/"] = static(_page(_alternate("/rss")), content_type="text/html")
+    server.routes["/rss"] = moved
+    server.routes["/feeds/main.xml"] = static(rss(ITEMS))
+    source = Source("Home", server.url("/"))
+    (result,) = collect(store, [source]).results
+    assert (result.status, result.new) == ("ok", 2)
+    assert server.url("/feeds/main.xml") in (result.error or "")
+    assert store.feed_state(source.url).discovered_url == server.url("/feeds/main.xml")
+    collect(store, [source], now=NOW + timedelta(hours=1))
+    assert [s.path for s in server.seen] == ["/", "/rss", "/feeds/main.xml", "/feeds/main.xml"]
+
+
+def test_a_database_from_before_discovery_gains_the_column(
+        server: LoopbackServer, tmp_path: Path) -> None:
+    source = Source("Home", server.url("/"))
+    legacy = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
+    legacy.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
+    for name, step in MIGRATIONS[:3]:
+        step(legacy)
+        legacy.execute("INSERT INTO migrations VALUES (?, ?)", (name, iso(NOW)))
+    legacy.execute("INSERT INTO feeds(url, name, etag) VALUES (?, 'Home', '\"p\"')",
+                   (source.url,))
+    legacy.close()
+    server.routes["/"] = static(_page(_alternate("/feed.xml")), content_type="text/html")
+    server.routes["/feed.xml"] = static(rss(ITEMS))
+    with Store(tmp_path / "old.db") as store:
+        assert "004_discovered_feed" in store.applied_migrations()
+        before = store.feed_state(source.url)
+        assert before.discovered_url is None and before.etag == '"p"'
+        (result,) = collect(store, [source]).results
+        assert (result.status, result.new) == ("ok", 2)
+        assert store.feed_state(source.url).discovered_url == server.url("/feed.xml")
