@@ -28,6 +28,8 @@ class FeedHealth:
     last_error: str | None
     disabled: bool
     last_status: int | None = None
+    discovered_url: str | None = None
+    """The feed a configured web page links to, which collect reads instead."""
 
     @property
     def healthy(self) -> bool:
@@ -107,6 +109,7 @@ def gather_status(config: Config, store: Store, now: datetime) -> Status:
             last_error=state.last_error if state else None,
             disabled=state.disabled if state else False,
             last_status=state.last_status if state else None,
+            discovered_url=state.discovered_url if state else None,
         )
         feeds.append(health)
         if health.disabled:
@@ -178,6 +181,11 @@ def format_status(status: Status, config: Config) -> str:
             f"  {mark} {feed.name}: last success {local(feed.last_success)},"
             f" {feed.failures} failures, next poll {upcoming}"
         )
+        if feed.discovered_url:
+            lines.append(
+                f"       reads {feed.discovered_url}, the feed its page links to"
+                " (put that URL in config.yaml)"
+            )
     if status.problems:
         lines.append("needs attention:")
         lines.extend(f"  - {p}" for p in status.problems)

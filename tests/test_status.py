@@ -228,3 +228,19 @@ def test_a_local_folder_reports_its_last_read_and_a_missing_folder_fails(tmp_pat
         (feed,) = gather_status(config, store, NOW + timedelta(minutes=95)).feeds
     assert feed.failures == 3 and feed.last_success == NOW and not feed.healthy
     assert feed.last_error and "No such file or directory" in feed.last_error
+
+
+def test_status_names_the_feed_a_configured_home_page_links_to(tmp_path: Path) -> None:
+    with LoopbackServer() as server:
+        page = (b"<!doctype html><html><head><link rel='alternate' type='application/rss+xml' "
+                b"href='/feed.xml'></head><body><p>Home</p></body></html>")
+        server.routes["/"] = static(page, content_type="text/html")
+        server.routes["/feed.xml"] = static(rss([("n1", "Harbour reopens", "Ships are back.")]))
+        config = make_config(tmp_path, [{"name": "Harbour", "url": server.url("/")}])
+        with Store(config.database) as store:
+            assert pipeline.collect(config, store, NOW).new_articles == 1
+            status = gather_status(config, store, NOW + timedelta(minutes=5))
+        feed_url = server.url("/feed.xml")
+    assert status.feeds[0].discovered_url == feed_url and status.feeds[0].healthy
+    assert (f"reads {feed_url}, the feed its page links to (put that URL in config.yaml)"
+            in format_status(status, config))
