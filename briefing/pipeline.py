@@ -11,6 +11,7 @@ from . import briefing_json, deliver, outbox, render
 from .collect import CollectReport, collect_sources
 from .config import Config
 from .models import Briefing, Story, StoryBrief
+from .progress import Steps
 from .store import Store
 from .when import briefing_date, days_before, window
 
@@ -54,8 +55,12 @@ def prior_stories(store: Store, date: str) -> list[Story]:
     ]
 
 
-def build_briefing(config: Config, store: Store, as_of: datetime) -> Briefing:
-    """Select the window, group, summarise and analyse; pure apart from the store reads."""
+def build_briefing(
+    config: Config, store: Store, as_of: datetime, steps: Steps | None = None
+) -> Briefing:
+    """Select the window, group, summarise and analyse; pure apart from the store reads.
+    ``steps`` shows what it is doing on a terminal."""
+    steps = steps or Steps()
     # The grouping and text stages load scikit-learn and NLTK (seconds); `briefing collect` and
     # the daemon's collect job do not need them, so they are imported when a briefing is built.
     from . import claims, cluster, dedup, summarize
@@ -64,12 +69,14 @@ def build_briefing(config: Config, store: Store, as_of: datetime) -> Briefing:
     start, end = window(as_of, config.window_hours)
     articles = store.articles_in_window(start, end, before_date=date)
     log.info("%d articles in the window %s .. %s", len(articles), start, end)
+    steps.step(f"grouping {len(articles):,} articles into stories")
     origins = dedup.assign_origins(articles)
     stories = cluster.cluster_stories(
         articles, origins, now=as_of, prior=prior_stories(store, date), settings=config.cluster
     )
     stories = cluster.rank_stories(stories, now=as_of, limit=config.max_stories)
     briefs = []
+    steps.step("summarising stories and checking claims", total=len(stories))
     for story in stories:
         story_claims, disputes, figures = claims.analyse_story(story)
         briefs.append(
@@ -87,6 +94,7 @@ def build_briefing(config: Config, store: Store, as_of: datetime) -> Briefing:
                 figures=figures,
             )
         )
+        steps.advance()
     return Briefing(
         date=date,
         as_of=as_of,
@@ -98,14 +106,20 @@ def build_briefing(config: Config, store: Store, as_of: datetime) -> Briefing:
     )
 
 
-def render_files(config: Config, briefing: Briefing) -> dict[str, bytes]:
+def render_files(
+    config: Config, briefing: Briefing, steps: Steps | None = None
+) -> dict[str, bytes]:
     """Every outbox file but the .eml, keyed by file name."""
-    return {
+    steps = steps or Steps()
+    steps.step("rendering the email, text and JSON")
+    files = {
         "briefing.json": briefing_json.to_json(briefing).encode("utf-8"),
         "briefing.html": render.render_html(briefing).encode("utf-8"),
         "briefing.txt": render.render_text(briefing).encode("utf-8"),
-        "briefing.pdf": pdf_bytes(config, briefing),
     }
+    steps.step("rendering the PDF")
+    files["briefing.pdf"] = pdf_bytes(config, briefing)
+    return files
 
 
 def pdf_bytes(config: Config, briefing: Briefing) -> bytes:
@@ -141,11 +155,13 @@ def run_once(
     """Collect, build, write the outbox (the .eml files are exactly what ``send`` mails) and
     record the briefing in the ledger; with ``send``, deliver what is pending for that day."""
     report = collect(config, store, now, progress=progress) if do_collect else None
-    briefing = build_briefing(config, store, as_of)
-    files = render_files(config, briefing)
-    content = deliver.mail_content(config, briefing, files)
-    files.update(deliver.message_files(config, store, content, now))
-    paths = write_outbox(config, briefing, files)
+    with Steps(progress) as steps:
+        briefing = build_briefing(config, store, as_of, steps)
+        files = render_files(config, briefing, steps)
+        steps.step("writing the outbox")
+        content = deliver.mail_content(config, briefing, files)
+        files.update(deliver.message_files(config, store, content, now))
+        paths = write_outbox(config, briefing, files)
     record(store, briefing)
     store.mark_run("build", now, briefing.date)
     result = RunResult(briefing=briefing, paths=paths, collect=report)
@@ -167,5 +183,8 @@ def one_off_pdf(
     """A PDF of the briefing as of ``as_of``, written to ``output``; the ledger is not touched."""
     if do_collect:
         collect(config, store, now, progress=progress)
-    outbox.atomic_write(output, pdf_bytes(config, build_briefing(config, store, as_of)))
+    with Steps(progress) as steps:
+        briefing = build_briefing(config, store, as_of, steps)
+        steps.step("rendering the PDF")
+        outbox.atomic_write(output, pdf_bytes(config, briefing))
     return output
