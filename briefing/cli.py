@@ -220,11 +220,15 @@ def send(
 @app.command()
 @guarded
 def daemon(config: ConfigOption = Path("config.yaml")) -> None:
-    """Run the schedule: collect every N minutes, build and mail at schedule.time (local)."""
+    """Run the schedule: collect every N minutes, build and mail at schedule.time (local).
+
+    Edits of the config file apply from the next job; SIGHUP applies them at once.
+    """
     _setup_logging(True)
     from . import schedule
 
-    schedule.run_daemon(load_config(config))
+    cfg = load_config(config)
+    schedule.run_daemon(cfg, config_path=cfg.path)
 
 
 @app.command()

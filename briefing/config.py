@@ -280,6 +280,8 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(f"{path}: config file not found") from None
     except OSError as err:
         raise ConfigError(f"{path}: cannot read config file ({err.strerror})") from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {err.start})") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:

@@ -15,6 +15,12 @@ today's briefing once, the repeated hour when clocks go back cannot give two, an
 hour when clocks go forward cannot give none. Every job holds ``lock.build_lock``, so the
 daemon and ``briefing run`` never build at once. SIGTERM / SIGINT stop the scheduler, let the
 job in hand finish, and return normally.
+
+Config changes are followed without a restart: before each job the daemon compares the config
+file's modification time and size with the last load and, when they differ, loads it again;
+SIGHUP (``systemctl reload``) re-reads it at once. A new ``schedule.time``,
+``collect_every_minutes`` or ``timezone`` reschedules the jobs. A file that does not load (a
+typo, an unknown key, gone) is logged once per change and the previous settings stay.
 """
 
 from __future__ import annotations
@@ -24,15 +30,17 @@ import signal
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, time
+from pathlib import Path
 from types import FrameType
 
-from apscheduler.schedulers.base import STATE_STOPPED
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from .config import Config
-from .errors import BriefingError, LockError
+from .config import Config, load_config
+from .errors import BriefingError, ConfigError, LockError
 from .lock import build_lock
 from .store import Store
 from .when import briefing_date
@@ -44,6 +52,9 @@ CollectFn = Callable[[Config, Store, datetime], object]
 DeliverFn = Callable[[Config, Store, datetime], object]
 
 LOCK_PATIENCE_SECONDS = 15 * 60
+
+FileStamp = tuple[int, int] | None
+"""A config file's (mtime in ns, size), or None when it cannot be looked at (gone)."""
 
 
 def briefing_trigger(config: Config) -> CronTrigger:
@@ -74,6 +85,22 @@ def due_date(config: Config, store: Store, now: datetime) -> str | None:
     return None if store.has_briefing(date) else date
 
 
+def file_stamp(path: Path) -> FileStamp:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_size)
+
+
+def describe_settings(config: Config) -> str:
+    sources = len(config.sources)
+    return (
+        f"{sources} source{'s' if sources != 1 else ''}, briefing at {config.schedule.time} "
+        f"{config.timezone}, collect every {config.schedule.collect_every_minutes} min"
+    )
+
+
 def _default_build(config: Config, store: Store, now: datetime) -> object:
     from . import pipeline
 
@@ -101,7 +128,11 @@ def _default_deliver(config: Config, store: Store, now: datetime) -> object:
 
 
 class Daemon:
-    """The daemon's jobs, separate from the scheduler so tests can call them at frozen times."""
+    """The daemon's jobs, separate from the scheduler so tests can call them at frozen times.
+
+    With ``config_path`` the daemon follows edits of that file (see ``reload_config``);
+    without it the settings stay as given.
+    """
 
     def __init__(
         self,
@@ -111,6 +142,7 @@ class Daemon:
         collect: CollectFn = _default_collect,
         deliver: DeliverFn = _default_deliver,
         clock: Callable[[], datetime] | None = None,
+        config_path: Path | None = None,
     ) -> None:
         self.config = config
         self.build = build
@@ -119,15 +151,59 @@ class Daemon:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.stopping = threading.Event()
         self.built: list[str] = []
+        self.config_path = config_path
+        self.scheduler: BaseScheduler | None = None
+        self._stamp = file_stamp(config_path) if config_path else None
+        self._reload_lock = threading.Lock()
 
-    def _locked(self, purpose: str, work: Callable[[Store, datetime], None]) -> bool:
+    def reload_config(self, *, force: bool = False) -> bool:
+        """Load the config file again if its mtime or size changed since the last attempt
+        (``force``: even if not). True when new settings are in use.
+
+        A file that fails to load is reported once and not tried again until it changes.
+        """
+        if self.config_path is None:
+            return False
+        with self._reload_lock:
+            stamp = file_stamp(self.config_path)
+            if stamp == self._stamp and not force:
+                return False
+            self._stamp = stamp
+            try:
+                new = load_config(self.config_path)
+            except ConfigError as err:
+                problem = " ".join(str(err).split())
+                log.error("config not reloaded: %s; keeping the previous settings", problem)
+                return False
+            old, self.config = self.config, new
+            log.info("config reloaded: %s", describe_settings(new))
+            self._reschedule(old, new)
+            return True
+
+    def _reschedule(self, old: Config, new: Config) -> None:
+        if self.scheduler is None:
+            return
+        try:
+            if (old.schedule.time, old.timezone) != (new.schedule.time, new.timezone):
+                job = self.scheduler.reschedule_job("briefing", trigger=briefing_trigger(new))
+                log.info("briefing rescheduled: next at %s", job.next_run_time.isoformat())
+            if (old.schedule.collect_every_minutes, old.timezone) != (
+                new.schedule.collect_every_minutes, new.timezone
+            ):
+                job = self.scheduler.reschedule_job("collect", trigger=collect_trigger(new))
+                log.info("collect rescheduled: next at %s", job.next_run_time.isoformat())
+        except JobLookupError:
+            log.info("scheduler shut down: jobs not rescheduled")
+
+    def _locked(self, purpose: str, work: Callable[[Config, Store, datetime], None]) -> bool:
         """Run ``work`` under the build lock, waiting for a ``briefing run`` to finish first."""
+        config = self.config  # one job runs with one set of settings, even across a reload
         waited = 0.0
         while True:
             try:
-                with build_lock(self.config.database, f"daemon {purpose}"):
-                    with Store(self.config.database) as store:
-                        work(store, self.clock())
+                with build_lock(config.database, f"daemon {purpose}"):
+                    with Store(config.database) as store:
+                        work(config, store, self.clock())
                     return True
             except LockError as err:
                 if waited >= LOCK_PATIENCE_SECONDS or self.stopping.wait(5.0):
@@ -135,14 +211,14 @@ class Daemon:
                     return False
                 waited += 5.0
 
-    def _build_or_deliver(self, store: Store, now: datetime) -> None:
+    def _build_or_deliver(self, config: Config, store: Store, now: datetime) -> None:
         """Build (and send) today's briefing if it is due; otherwise retry unfinished mail."""
-        date = due_date(self.config, store, now)
+        date = due_date(config, store, now)
         if date is None:
-            self.deliver(self.config, store, now)
+            self.deliver(config, store, now)
             return
         log.info("building the briefing for %s", date)
-        self.build(self.config, store, now)
+        self.build(config, store, now)
         self.built.append(date)
 
     def briefing_job(self) -> None:
@@ -152,15 +228,16 @@ class Daemon:
     def collect_job(self) -> None:
         """Collect, then catch up on a briefing that should exist by now, or on deferred mail."""
 
-        def work(store: Store, now: datetime) -> None:
-            self.collect(self.config, store, now)
-            self._build_or_deliver(store, now)
+        def work(config: Config, store: Store, now: datetime) -> None:
+            self.collect(config, store, now)
+            self._build_or_deliver(config, store, now)
 
         self._guard("collect", work)
 
-    def _guard(self, purpose: str, work: Callable[[Store, datetime], None]) -> None:
+    def _guard(self, purpose: str, work: Callable[[Config, Store, datetime], None]) -> None:
         # A failed job is logged and the daemon keeps its schedule; the next collect retries.
         try:
+            self.reload_config()
             self._locked(purpose, work)
         except BriefingError as err:
             log.error("%s failed: %s", purpose, err)
@@ -180,12 +257,18 @@ def build_scheduler(daemon: Daemon) -> BlockingScheduler:
         daemon.collect_job, collect_trigger(config), id="collect", name="collect",
         next_run_time=daemon.clock().astimezone(config.tz), **common,
     )
+    daemon.scheduler = scheduler
     return scheduler
 
 
-def run_daemon(config: Config, *, daemon: Daemon | None = None) -> None:
-    """Run until SIGTERM or SIGINT; the job in hand finishes before this returns."""
-    daemon = daemon or Daemon(config)
+def run_daemon(
+    config: Config, *, daemon: Daemon | None = None, config_path: Path | None = None
+) -> None:
+    """Run until SIGTERM or SIGINT; the job in hand finishes before this returns.
+
+    ``config_path`` (used when no ``daemon`` is given) is the file to follow; SIGHUP re-reads it.
+    """
+    daemon = daemon or Daemon(config, config_path=config_path)
     scheduler = build_scheduler(daemon)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
@@ -198,12 +281,27 @@ def run_daemon(config: Config, *, daemon: Daemon | None = None) -> None:
         # shutdown(wait=True) joins the running job; off the signal handler so it can block
         threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}).start()
 
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    def reload_now(signum: int) -> None:
+        if daemon.config_path is None:
+            log.warning("signal %d: no config file to re-read", signum)
+            return
+        log.info("signal %d: re-reading %s", signum, daemon.config_path)
+        daemon.reload_config(force=True)
+
+    def hangup(signum: int, _frame: FrameType | None) -> None:
+        if not daemon.stopping.is_set():
+            threading.Thread(target=reload_now, args=(signum,), daemon=True).start()
+
+    handlers: dict[int, Callable[[int, FrameType | None], None]] = {
+        signal.SIGTERM: stop, signal.SIGINT: stop
+    }
+    if hasattr(signal, "SIGHUP"):  # not on Windows
+        handlers[signal.SIGHUP] = hangup
+    previous = {sig: signal.signal(sig, handler) for sig, handler in handlers.items()}
     try:
         log.info(
-            "daemon started: briefing at %s %s, collect every %d min; next briefing %s",
-            config.schedule.time, config.timezone, config.schedule.collect_every_minutes,
-            next_briefing_time(config, daemon.clock()).isoformat(),
+            "daemon started: %s; next briefing %s", describe_settings(daemon.config),
+            next_briefing_time(daemon.config, daemon.clock()).isoformat(),
         )
         scheduler.start()
     finally:

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -27,6 +31,7 @@ from briefing.schedule import (
     collect_trigger,
     due_date,
     next_briefing_time,
+    run_daemon,
 )
 from briefing.store import Store
 from briefing.when import briefing_date
@@ -53,6 +58,7 @@ class Recorder:
         self.builds: list[datetime] = []
         self.collects: list[datetime] = []
         self.deliveries: list[datetime] = []
+        self.settings: list[Config] = []
 
     def build(self, config: Config, store: Store, now: datetime) -> None:
         store.record_briefing(briefing_date(now, config.tz), now, {}, {})
@@ -60,12 +66,16 @@ class Recorder:
 
     def collect(self, config: Config, store: Store, now: datetime) -> None:
         self.collects.append(now)
+        self.settings.append(config)
 
     def deliver(self, config: Config, store: Store, now: datetime) -> None:
         self.deliveries.append(now)
 
-    def daemon(self, config: Config) -> Daemon:
-        return Daemon(config, build=self.build, collect=self.collect, deliver=self.deliver)
+    def daemon(self, config: Config, *, follow: bool = False) -> Daemon:
+        return Daemon(
+            config, build=self.build, collect=self.collect, deliver=self.deliver,
+            config_path=config.path if follow else None,
+        )
 
 
 def fire_times(
@@ -366,3 +376,382 @@ def test_a_briefing_built_by_hand_without_send_is_still_mailed_once(tmp_path: Pa
     assert len(handler.received) == 1
     assert handler.received[0].content == files["briefing.eml"]
     assert daemon.built == []
+
+
+# -- following edits of config.yaml -----------------------------------------------------------
+
+
+def edit(
+    path: Path | None, change: Callable[[dict[str, Any]], object] | str | bytes
+) -> None:
+    """Save the file as a person's editor would: new content, a later modification time.
+
+    ``change`` edits the parsed YAML in place, or is the file's new raw content. The mtime is
+    moved a second on because two writes inside one filesystem timestamp tick, with equal sizes,
+    look unchanged to a stat (edits by a person are seconds apart).
+    """
+    assert path is not None
+    before = path.stat().st_mtime_ns if path.exists() else time.time_ns()
+    if isinstance(change, bytes):
+        path.write_bytes(change)
+    elif isinstance(change, str):
+        path.write_text(change)
+    else:
+        data = yaml.safe_load(path.read_text())
+        change(data)
+        path.write_text(yaml.safe_dump(data))
+    os.utime(path, ns=(before + 1_000_000_000, before + 1_000_000_000))
+
+
+def write_article(folder: Path, name: str, title: str, body: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(f"{title}\n\n{body}\n")
+
+
+def at(hour: int, minute: int = 0) -> time_machine.travel:
+    return time_machine.travel(datetime(2026, 11, 22, hour, minute, tzinfo=UTC), tick=False)
+
+
+def messages(caplog: pytest.LogCaptureFixture, level: int) -> list[str]:
+    return [
+        r.getMessage() for r in caplog.records
+        if r.name == "briefing.schedule" and r.levelno == level
+    ]
+
+
+def test_a_feed_added_between_two_collects_is_collected_by_the_second(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="briefing.schedule")
+    write_article(
+        tmp_path / "harbour", "ferry.txt", "Ferry timetable changes from Monday",
+        "The harbour authority said the early ferry will leave twenty minutes later. "
+        "Commuters were told to check the new timetable before travelling.",
+    )
+    write_article(
+        tmp_path / "valley", "bridge.txt", "Valley bridge reopens after repairs",
+        "The council reopened the old stone bridge on Saturday after six weeks of work. "
+        "Engineers replaced two arches that had cracked during the spring floods.",
+    )
+    config = make_config(tmp_path, sources=[{"name": "Harbour News", "url": "harbour"}])
+    recorder = Recorder()
+    daemon = Daemon(
+        config, build=recorder.build, deliver=recorder.deliver, config_path=config.path
+    )  # the real collect step
+
+    def outlets() -> set[str]:
+        with Store(config.database) as store:
+            found = store.articles_in_window(
+                datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC),
+                before_date="2026-12-01",
+            )
+        return {a.source for a in found}
+
+    with at(5):
+        daemon.collect_job()
+    assert outlets() == {"Harbour News"}
+    edit(config.path, lambda d: d["sources"].append({"name": "Valley Post", "url": "valley"}))
+    with at(6):
+        daemon.collect_job()
+    assert outlets() == {"Harbour News", "Valley Post"}
+    assert [s.name for s in daemon.config.sources] == ["Harbour News", "Valley Post"]
+    assert messages(caplog, logging.INFO).count(
+        "config reloaded: 2 sources, briefing at 07:00 Europe/London, collect every 60 min"
+    ) == 1
+    assert messages(caplog, logging.ERROR) == []
+    assert recorder.builds == []
+
+
+def test_a_broken_edit_is_reported_once_and_the_old_settings_keep_working(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="briefing.schedule")
+    config = make_config(tmp_path, sources=[{"name": "A", "url": "a"}])
+    recorder = Recorder()
+    daemon = recorder.daemon(config, follow=True)
+    assert config.path is not None
+
+    def names() -> list[str]:
+        return [s.name for s in recorder.settings[-1].sources]
+
+    with at(5):
+        daemon.collect_job()
+    assert names() == ["A"]
+
+    good = config.path.read_text()
+    edit(config.path, good.replace("sources:", "sources: [", 1))  # invalid YAML
+    for minute in (10, 20, 30):
+        with at(5, minute):
+            daemon.collect_job()
+    errors = messages(caplog, logging.ERROR)
+    assert len(errors) == 1, errors
+    assert "not valid YAML at line" in errors[0]
+    assert errors[0].endswith("; keeping the previous settings")
+    assert len(recorder.collects) == 4 and names() == ["A"]
+
+    typo = yaml.safe_load(good)
+    typo["schedule"]["tme"] = "08:00"  # an unknown key
+    edit(config.path, yaml.safe_dump(typo))
+    for minute in (40, 50):
+        with at(5, minute):
+            daemon.collect_job()
+    errors = messages(caplog, logging.ERROR)
+    assert len(errors) == 2, errors
+    assert "schedule.tme: unknown key; keeping the previous settings" in errors[1]
+    assert "\n" not in errors[1]
+    assert len(recorder.collects) == 6 and names() == ["A"]
+    assert daemon.config.schedule.time == "07:00"
+
+    def fixed(data: dict[str, Any]) -> None:
+        del data["schedule"]["tme"]
+        data["schedule"]["time"] = "08:00"
+        data["sources"].append({"name": "B", "url": "b"})
+
+    edit(config.path, fixed)
+    with at(6):
+        daemon.collect_job()
+    assert names() == ["A", "B"]
+    assert daemon.config.schedule.time == "08:00"
+    assert "config reloaded: 2 sources, briefing at 08:00 Europe/London, collect every 60 min" in (
+        messages(caplog, logging.INFO)
+    )
+    assert len(messages(caplog, logging.ERROR)) == 2
+
+
+def test_a_vanished_or_unreadable_config_keeps_the_previous_settings(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="briefing.schedule")
+    config = make_config(tmp_path, sources=[{"name": "A", "url": "a"}])
+    assert config.path is not None
+    recorder = Recorder()
+    daemon = recorder.daemon(config, follow=True)
+    good = config.path.read_text()
+    config.path.unlink()
+    for hour in (5, 6):
+        with at(hour):
+            daemon.collect_job()
+    [gone] = messages(caplog, logging.ERROR)
+    assert "config file not found; keeping the previous settings" in gone
+    assert len(recorder.collects) == 2 and daemon.config is config
+
+    edit(config.path, b"\xff\xfe" + good.encode("utf-16-le"))
+    with at(6, 30):
+        daemon.collect_job()
+    assert "not UTF-8 text" in messages(caplog, logging.ERROR)[-1]
+    assert len(recorder.collects) == 3 and daemon.config is config
+
+    edit(config.path, good)
+    with at(6, 45):
+        daemon.collect_job()
+    assert daemon.config is not config and daemon.config == config
+    assert len(messages(caplog, logging.ERROR)) == 2
+
+
+def test_a_daemon_given_no_config_path_keeps_its_settings(tmp_path: Path) -> None:
+    config = make_config(tmp_path, sources=[{"name": "A", "url": "a"}])
+    recorder = Recorder()
+    daemon = recorder.daemon(config)
+    edit(config.path, lambda d: d["sources"].append({"name": "B", "url": "b"}))
+    assert daemon.reload_config(force=True) is False
+    with at(5):
+        daemon.collect_job()
+    assert recorder.settings == [config]
+
+
+def test_a_new_schedule_time_reschedules_the_briefing_job(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="briefing.schedule")
+    config = make_config(tmp_path, "Europe/London", "07:00")
+    daemon = Recorder().daemon(config, follow=True)
+    scheduler = build_scheduler(daemon)
+    collect_before = scheduler.get_job("collect").trigger
+
+    def fields(trigger: CronTrigger) -> dict[str, str]:
+        return {f.name: str(f) for f in trigger.fields}
+
+    edit(config.path, lambda d: d["schedule"].update(time="09:30"))
+    with at(5):
+        daemon.collect_job()
+        briefing = scheduler.get_job("briefing")
+        assert isinstance(briefing.trigger, CronTrigger)
+        assert (fields(briefing.trigger)["hour"], fields(briefing.trigger)["minute"]) == (
+            "9", "30",
+        )
+        assert briefing.next_run_time == datetime(2026, 11, 22, 9, 30, tzinfo=ZoneInfo("UTC"))
+        assert scheduler.get_job("collect").trigger is collect_before  # its cadence is unchanged
+    assert "briefing rescheduled: next at 2026-11-22T09:30:00+00:00" in messages(
+        caplog, logging.INFO
+    )
+
+    edit(config.path, lambda d: d.update(timezone="Asia/Tokyo"))
+    edit(config.path, lambda d: d["schedule"].update(collect_every_minutes=15))
+    with at(10):  # 19:00 in Tokyo
+        daemon.briefing_job()
+        briefing = scheduler.get_job("briefing")
+        assert str(briefing.trigger.timezone) == "Asia/Tokyo"
+        assert briefing.next_run_time == datetime(2026, 11, 23, 0, 30, tzinfo=UTC)
+        collect = scheduler.get_job("collect")
+        assert isinstance(collect.trigger, IntervalTrigger)
+        assert collect.trigger.interval == timedelta(minutes=15)
+        assert collect.next_run_time == datetime(2026, 11, 22, 10, 15, tzinfo=UTC)
+
+
+def test_moving_the_time_later_on_a_day_already_built_builds_nothing_more(
+    tmp_path: Path,
+) -> None:
+    config = make_config(tmp_path, "Europe/London", "07:00")
+    recorder = Recorder()
+    daemon = recorder.daemon(config, follow=True)
+    with at(7):
+        daemon.briefing_job()
+    edit(config.path, lambda d: d["schedule"].update(time="09:00"))
+    for hour in (8, 9, 10):
+        with at(hour):
+            daemon.briefing_job()
+            daemon.collect_job()
+    assert daemon.config.schedule.time == "09:00"
+    assert [b.isoformat() for b in recorder.builds] == ["2026-11-22T07:00:00+00:00"]
+
+
+def test_moving_the_time_later_before_it_comes_waits_for_the_new_time(tmp_path: Path) -> None:
+    config = make_config(tmp_path, "Europe/London", "07:00")
+    recorder = Recorder()
+    daemon = recorder.daemon(config, follow=True)
+    with at(6, 30):
+        daemon.collect_job()
+    edit(config.path, lambda d: d["schedule"].update(time="08:00"))
+    with at(7):
+        daemon.briefing_job()  # the old trigger fires once more: the new settings come first
+    assert recorder.builds == []
+    with at(8):
+        daemon.briefing_job()
+    assert [b.isoformat() for b in recorder.builds] == ["2026-11-22T08:00:00+00:00"]
+
+
+def test_moving_the_time_earlier_past_now_builds_at_the_next_collect(tmp_path: Path) -> None:
+    config = make_config(tmp_path, "Europe/London", "07:00")
+    recorder = Recorder()
+    daemon = recorder.daemon(config, follow=True)
+    with at(6):
+        daemon.collect_job()
+    assert recorder.builds == []
+    edit(config.path, lambda d: d["schedule"].update(time="05:30"))
+    with at(6, 30):
+        daemon.collect_job()
+    with at(7):
+        daemon.briefing_job()
+        daemon.collect_job()
+    assert [b.isoformat() for b in recorder.builds] == ["2026-11-22T06:30:00+00:00"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on this platform")
+def test_run_daemon_reloads_on_sighup_and_restores_the_signal_handlers(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="briefing.schedule")
+    config = make_config(tmp_path, "UTC", "23:59", sources=[{"name": "A", "url": "a"}])
+    recorder = Recorder()
+    collected = threading.Event()
+    reloaded = threading.Event()
+
+    class Watched(Daemon):
+        def reload_config(self, *, force: bool = False) -> bool:
+            done = super().reload_config(force=force)
+            if force:
+                reloaded.set()
+            return done
+
+    def collect(config: Config, store: Store, now: datetime) -> None:
+        recorder.collect(config, store, now)
+        collected.set()
+
+    daemon = Watched(
+        config, build=recorder.build, collect=collect, deliver=recorder.deliver,
+        config_path=config.path,
+    )
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGHUP, signal.SIGTERM)}
+
+    def operator() -> None:
+        try:
+            if collected.wait(30):
+                edit(config.path, lambda d: d["sources"].append({"name": "B", "url": "b"}))
+                os.kill(os.getpid(), signal.SIGHUP)
+                reloaded.wait(30)
+        finally:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    helper = threading.Thread(target=operator)
+    helper.start()
+    run_daemon(config, daemon=daemon)
+    helper.join()
+    assert reloaded.is_set()
+    assert [s.name for s in daemon.config.sources] == ["A", "B"]
+    assert "config reloaded: 2 sources, briefing at 23:59 UTC, collect every 60 min" in messages(
+        caplog, logging.INFO
+    )
+    assert {sig: signal.getsignal(sig) for sig in before} == before
+
+
+def zone_with_hours_left() -> tuple[str, datetime]:
+    """A zone where it is now between 01:00 and 20:59, so +2 h and +3 h are later today."""
+    for name in ("UTC", "Asia/Tokyo"):
+        local = datetime.now(ZoneInfo(name))
+        if 1 <= local.hour <= 20:
+            return name, local
+    raise AssertionError("UTC or Tokyo always has a daytime hour")
+
+
+@pytest.mark.slow
+def test_sighup_makes_the_running_daemon_reread_its_config(tmp_path: Path) -> None:
+    tz, local = zone_with_hours_left()
+    first, second = f"{local.hour + 2:02d}:00", f"{local.hour + 3:02d}:15"
+    config = make_config(tmp_path, tz, first)
+    edit(config.path, lambda d: d["schedule"].update(collect_every_minutes=600))
+    log_path = tmp_path / "daemon.log"
+
+    def log_text() -> str:
+        return " ".join(log_path.read_text().split())
+
+    def wait_for(what: Callable[[], bool], label: str) -> None:
+        deadline = time.monotonic() + 60
+        while not what():
+            assert child.poll() is None, log_path.read_text()
+            assert time.monotonic() < deadline, f"{label}:\n{log_path.read_text()}"
+            time.sleep(0.1)
+
+    def last_collect() -> object:
+        if not config.database.exists():
+            return None
+        with Store(config.database) as store:
+            return store.last_run("collect")
+
+    with log_path.open("w") as log_file:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "briefing", "daemon", "--config", str(config.path)],
+            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=log_file, text=True,
+            env={**os.environ, "COLUMNS": "300"},
+        )
+        try:
+            wait_for(lambda: "daemon started" in log_text(), "the daemon did not start")
+            wait_for(lambda: last_collect() is not None, "the first collect did not run")
+            assert "config reloaded" not in log_text()
+
+            child.send_signal(signal.SIGHUP)  # unchanged file: re-read all the same
+            wait_for(lambda: "config reloaded" in log_text(), "SIGHUP did not reload")
+
+            edit(config.path, lambda d: d["schedule"].update(time=second))
+            child.send_signal(signal.SIGHUP)
+            wait_for(lambda: f"briefing at {second} {tz}" in log_text(), "no second reload")
+            wait_for(lambda: "briefing rescheduled" in log_text(), "not rescheduled")
+        finally:
+            child.send_signal(signal.SIGTERM)
+            child.wait(timeout=60)
+    text = log_text()
+    assert child.returncode == 0, text
+    assert text.count("config reloaded: 0 sources") == 2
+    next_briefing = local.replace(hour=local.hour + 3, minute=15, second=0, microsecond=0)
+    assert f"briefing rescheduled: next at {next_briefing.isoformat()}" in text
+    assert "daemon stopped" in text
+    assert "ERROR" not in text
