@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -721,12 +722,6 @@ def test_sighup_makes_the_running_daemon_reread_its_config(tmp_path: Path) -> No
             assert time.monotonic() < deadline, f"{label}:\n{log_path.read_text()}"
             time.sleep(0.1)
 
-    def last_collect() -> object:
-        if not config.database.exists():
-            return None
-        with Store(config.database) as store:
-            return store.last_run("collect")
-
     with log_path.open("w") as log_file:
         child = subprocess.Popen(
             [sys.executable, "-m", "briefing", "daemon", "--config", str(config.path)],
@@ -735,7 +730,9 @@ def test_sighup_makes_the_running_daemon_reread_its_config(tmp_path: Path) -> No
         )
         try:
             wait_for(lambda: "daemon started" in log_text(), "the daemon did not start")
-            wait_for(lambda: last_collect() is not None, "the first collect did not run")
+            # APScheduler's own line: opening the store here could race the daemon's migration
+            collected = re.compile(r'Job "collect .*" executed successfully')
+            wait_for(lambda: bool(collected.search(log_text())), "no first collect")
             assert "config reloaded" not in log_text()
 
             child.send_signal(signal.SIGHUP)  # unchanged file: re-read all the same
@@ -755,3 +752,34 @@ def test_sighup_makes_the_running_daemon_reread_its_config(tmp_path: Path) -> No
     assert f"briefing rescheduled: next at {next_briefing.isoformat()}" in text
     assert "daemon stopped" in text
     assert "ERROR" not in text
+
+
+def test_a_recipient_added_before_the_briefing_time_is_mailed_too(tmp_path: Path) -> None:
+    from briefing import deliver
+    from briefing.mail import MailContent
+    from briefing.outbox import write_files
+
+    def build(config: Config, store: Store, now: datetime) -> None:
+        """`run --no-send` with the settings the daemon hands over: one message per recipient."""
+        mail = MailContent("Daily Briefing", "2026-11-22", 1, "One story.\n", "<p>One</p>")
+        write_files(config.outbox / "2026-11-22", deliver.message_files(config, store, mail, now))
+        store.record_briefing("2026-11-22", now, {}, {})
+
+    with smtp_server() as (handler, port):
+        config = make_config(
+            tmp_path, "Europe/London", "07:00",
+            email={"smtp_host": "127.0.0.1", "smtp_port": port, "security": "none",
+                   "from": "desk@example.org", "to": ["reader@example.net"]},
+        )
+        daemon = Daemon(config, build=build, collect=lambda *a: None, config_path=config.path)
+        with at(6):
+            daemon.collect_job()
+        edit(config.path, lambda d: d["email"]["to"].append("editor@example.net"))
+        with at(7):
+            daemon.briefing_job()
+        with at(7, 10):
+            daemon.collect_job()  # the real deliver step mails what the build wrote
+    assert sorted(r for m in handler.received for r in m.rcpt_tos) == [
+        "editor@example.net", "reader@example.net",
+    ]
+    assert daemon.built == ["2026-11-22"]
