@@ -110,12 +110,6 @@ def _log_result(result: FeedResult) -> None:
     log.log(level, "%s", result.line())
 
 
-def _gone_reason(state: FeedState) -> str:
-    if state.last_status == 410 or not state.last_error:
-        return "feed is gone (410)"
-    return f"feed is gone (410), last re-check: {state.last_error}"
-
-
 def _store_local(source: Source, local: LocalResult, store: Store, now: datetime) -> FeedResult:
     new = store.add_articles(local.articles)
     error = "; ".join(local.problems[:3]) or None
@@ -164,7 +158,7 @@ class _Collector:
                or from_iso(state.next_poll) <= self.now + DUE_SLACK)
         if state.disabled and not due:
             return FeedResult(source.name, source.url, "disabled",
-                              error=f"{_gone_reason(state)}; re-checked after {state.next_poll}")
+                              error=f"{state.gone_reason}; re-checked after {state.next_poll}")
         if not due:
             return FeedResult(source.name, source.url, "skipped",
                               error=f"next poll at {state.next_poll}")

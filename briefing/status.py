@@ -27,7 +27,8 @@ class FeedHealth:
     next_poll: datetime | None
     last_error: str | None
     disabled: bool
-    last_status: int | None = None
+    disabled_reason: str = ""
+    """Why a disabled feed is off (``FeedState.gone_reason``)."""
     discovered_url: str | None = None
     """The feed a configured web page links to, which collect reads instead."""
 
@@ -35,13 +36,6 @@ class FeedHealth:
     def healthy(self) -> bool:
         return not self.disabled and self.failures < FEED_FAILURES_ALERT
 
-    @property
-    def disabled_reason(self) -> str:
-        """Why a disabled feed is off: collect disables only on 410, and records what a failed
-        re-check answered."""
-        if self.last_status == 410 or not self.last_error:
-            return "410 Gone"
-        return f"410 Gone; last re-check failed: {self.last_error}"
 
 
 @dataclass(frozen=True)
@@ -108,7 +102,7 @@ def gather_status(config: Config, store: Store, now: datetime) -> Status:
             next_poll=_when(state.next_poll) if state else None,
             last_error=state.last_error if state else None,
             disabled=state.disabled if state else False,
-            last_status=state.last_status if state else None,
+            disabled_reason=state.gone_reason if state else "",
             discovered_url=state.discovered_url if state else None,
         )
         feeds.append(health)

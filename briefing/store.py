@@ -151,6 +151,14 @@ class FeedState:
     ttl_minutes: int | None = None
     discovered_url: str | None = None
 
+    @property
+    def gone_reason(self) -> str:
+        """Why a disabled feed is off: collect disables only on 410, and keeps what a failed
+        re-check answered."""
+        if self.last_status == 410 or not self.last_error:
+            return "410 Gone"
+        return f"410 Gone; last re-check failed: {self.last_error}"
+
 
 @dataclass(frozen=True)
 class Delivery:
