@@ -87,6 +87,23 @@ def _mail_address(value: str) -> str:
     return value
 
 
+def ca_context(path: Path) -> ssl.SSLContext:
+    """A verifying TLS context that trusts only the CA certificates in ``path``; a
+    ``ValueError`` says what is wrong with the file."""
+    try:
+        context = ssl.create_default_context(cafile=path)
+    except FileNotFoundError:
+        raise ValueError(f"{path}: file not found") from None
+    except ssl.SSLError as err:
+        reason = err.reason or err
+        raise ValueError(f"{path}: not a PEM file of CA certificates ({reason})") from None
+    except OSError as err:
+        raise ValueError(f"{path}: cannot read ({err.strerror or err})") from None
+    if not context.cert_store_stats()["x509"]:
+        raise ValueError(f"{path}: holds no certificate")
+    return context
+
+
 class EmailConfig(_Strict):
     smtp_host: str = "localhost"
     smtp_port: int = Field(default=587, ge=1, le=65535)
@@ -128,17 +145,7 @@ class EmailConfig(_Strict):
             return None
         base = Path((info.context or {}).get("base_dir") or Path.cwd())
         path = (base / value.expanduser()).resolve()
-        try:
-            trusted = ssl.create_default_context(cafile=path).cert_store_stats()["x509"]
-        except FileNotFoundError:
-            raise ValueError(f"{path}: file not found") from None
-        except ssl.SSLError as err:
-            reason = err.reason or err
-            raise ValueError(f"{path}: not a PEM file of CA certificates ({reason})") from None
-        except OSError as err:
-            raise ValueError(f"{path}: cannot read ({err.strerror or err})") from None
-        if not trusted:
-            raise ValueError(f"{path}: holds no certificate")
+        ca_context(path)
         return path
 
     def password(self) -> str | None:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .config import EmailConfig
+from .config import EmailConfig, ca_context
 from .errors import ConfigError, DeliveryError, InsecureTransportError
 
 State = Literal["sent", "deferred", "failed"]
@@ -72,12 +72,9 @@ def server_trust(email: EmailConfig) -> ssl.SSLContext:
     if email.ca_file is None:
         return ssl.create_default_context()
     try:
-        return ssl.create_default_context(cafile=email.ca_file)
-    except (ssl.SSLError, OSError) as err:
-        reason = (err.reason if isinstance(err, ssl.SSLError) else err.strerror) or err
-        raise ConfigError(
-            f"email.ca_file: cannot load CA certificates from {email.ca_file} ({reason})"
-        ) from None
+        return ca_context(email.ca_file)
+    except ValueError as err:
+        raise ConfigError(f"email.ca_file: cannot load CA certificates: {err}") from None
 
 
 class SmtpClient:
