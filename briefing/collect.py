@@ -280,7 +280,11 @@ class _Collector:
         """The source answered with something that is not a feed: if it is a web page that
         links to a feed, fetch that feed (one hop: what it answers is never searched for links
         in turn), collect it and remember its address in ``discovered_url``."""
-        links = await asyncio.to_thread(discover_feed_links, page.body, page.final_url)
+        links = [
+            link
+            for link in await asyncio.to_thread(discover_feed_links, page.body, page.final_url)
+            if link not in (page.final_url, source.url)  # the page itself: nothing to follow
+        ]
         if not links:
             return self._failed(source, state, "error", f"{unusable}; the page links to no feed",
                                 page.status)

@@ -525,20 +525,30 @@ def test_a_page_that_links_to_no_feed_is_reported_as_before(
     assert [s.path for s in server.seen] == ["/", "/"]
 
 
-@pytest.mark.parametrize("target", ["/", "/about"], ids=["itself", "another-page"])
-def test_a_link_to_a_page_is_followed_once_and_reported(
-        server: LoopbackServer, store: Store, target: str) -> None:
-    page = _page(_alternate(target))
+def test_a_link_to_another_page_is_followed_once_and_reported(
+        server: LoopbackServer, store: Store) -> None:
+    page = _page(_alternate("/about"))
     server.routes["/"] = static(page, content_type="text/html")
     server.routes["/about"] = static(page, content_type="text/html")
     source = Source("Home", server.url("/"))
     (result,) = collect(store, [source]).results
     assert result.status == "error" and result.failed
-    assert f"the linked feed {server.url(target)} is not usable: not a usable feed" \
+    assert f"the linked feed {server.url('/about')} is not usable: not a usable feed" \
         in (result.error or "")
-    assert [s.path for s in server.seen] == ["/", target]
+    assert [s.path for s in server.seen] == ["/", "/about"]
     state = store.feed_state(source.url)
     assert state.failures == 1 and state.discovered_url is None
+
+
+def test_a_page_whose_feed_link_names_itself_is_not_fetched_again(
+        server: LoopbackServer, store: Store) -> None:
+    server.routes["/"] = static(_page(_alternate("/")), content_type="text/html")
+    source = Source("Home", server.url("/"))
+    (result,) = collect(store, [source]).results
+    assert result.status == "error" and result.failed
+    assert (result.error or "").endswith("the page links to no feed")
+    assert [s.path for s in server.seen] == ["/"]
+    assert store.feed_state(source.url).failures == 1
 
 
 def test_a_linked_feed_that_fails_is_reported_with_its_address(
