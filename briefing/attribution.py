@@ -471,7 +471,9 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
         after = text[tok.end : end]
         that = re.match(
             r"\s*(?:[^,.;:“”\"]{0,40}?\s)?(?:that|:)\s+(?!(?:account|claim|report|statement|"
-            r"assertion|allegation|version|story|figure|announcement|idea)s?\b)"
+            r"assertion|allegation|version|story|figure|announcement|idea)s?\b"
+            # "that reports of their defeat are misleading": "that" opens a clause after all
+            r"(?!\s+(?:of|about|from)\b))"
             # "claims that is not true": "that" is what is denied, not a conjunction.
             r"(?!(?:is|was|isn['’]t|wasn['’]t)\b)",
             after,

@@ -218,6 +218,8 @@ SHAPES = [
      "bakers' union", "said", "it would seek written commitments on pay."),
     ('"The cause is a virus, which comes from" poor hygiene, he said.',
      "he", "said", "The cause is a virus, which comes from"),
+    ("The minister said that reports of the vote would be published on Monday.",
+     "minister", "said", "reports of the vote would be published on Monday."),
 ]
 
 
