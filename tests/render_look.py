@@ -12,6 +12,16 @@ from pathlib import Path
 from briefing.errors import RenderError
 
 CHROMIUM = "/usr/bin/chromium"
+# Headless, and no background traffic: this machine's network is closed.
+HEADLESS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 
 
 def tools_missing() -> list[str]:
@@ -27,13 +37,7 @@ def screenshot(
     with tempfile.TemporaryDirectory(prefix="briefing-chromium-") as profile:
         command = [
             CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            *HEADLESS,
             "--hide-scrollbars",
             f"--user-data-dir={profile}",
             f"--screenshot={png}",
@@ -54,13 +58,7 @@ def dump_dom(html_file: Path) -> str:
         done = _run(
             [
                 CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
+                *HEADLESS,
                 f"--user-data-dir={profile}",
                 "--dump-dom",
                 html_file.resolve().as_uri(),
