@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import briefing_json, deliver, outbox, render
+from . import briefing_json, deliver, outbox, render, sections, selection
 from .collect import CollectReport, collect_sources
 from .config import Config
-from .models import Briefing, Story, StoryBrief
+from .mail import MailContent
+from .models import Briefing, Claim, Story, StoryBrief
 from .progress import Steps
 from .store import Store
 from .when import briefing_date, days_before, window
@@ -71,13 +72,14 @@ def build_briefing(
     log.info("%d articles in the window %s .. %s", len(articles), start, end)
     steps.step(f"grouping {len(articles):,} articles into stories")
     origins = dedup.assign_origins(articles)
+    prior = prior_stories(store, date)
     stories = cluster.cluster_stories(
-        articles, origins, now=as_of, prior=prior_stories(store, date), settings=config.cluster
+        articles, origins, now=as_of, prior=prior, settings=config.cluster
     )
     stories = cluster.rank_stories(stories, now=as_of, limit=config.max_stories)
     briefs = []
     steps.step("summarising stories and checking claims", total=len(stories))
-    for story in stories:
+    for rank, story in enumerate(stories, start=1):
         story_claims, disputes, figures = claims.analyse_story(story)
         briefs.append(
             StoryBrief(
@@ -92,9 +94,16 @@ def build_briefing(
                 claims=story_claims,
                 disputes=disputes,
                 figures=figures,
+                rank=rank,
             )
         )
         steps.advance()
+    briefs = with_changes(store, briefs, prior, date)
+    order: tuple[str, ...] = ()
+    if config.sections:
+        sectioned = sections.assign(briefs, section_list(config))
+        order = sections.used_order(sectioned, sections.Sectioner(section_list(config)).order)
+        briefs = sectioned
     return Briefing(
         date=date,
         as_of=as_of,
@@ -103,7 +112,39 @@ def build_briefing(
         timezone=config.timezone,
         stories=tuple(briefs),
         title=config.title,
+        sections=order,
+        archive_url=config.archive_url,
     )
+
+
+def section_list(config: Config) -> list[sections.Section]:
+    return [
+        sections.Section(s.name, frozenset(s.sources), tuple(s.keywords))
+        for s in config.sections
+    ]
+
+
+def with_changes(
+    store: Store, briefs: list[StoryBrief], prior: list[Story], date: str
+) -> list[StoryBrief]:
+    """Developing stories with what they add since the last briefing that showed them."""
+    from . import changes, claims
+
+    earlier = {p.id: p for p in prior}
+    developing = [b.story.id for b in briefs if b.story.developing and b.story.id in earlier]
+    if not developing:
+        return briefs
+    last_dates = store.story_last_dates(developing, before_date=date)
+    out = []
+    for brief in briefs:
+        before = earlier.get(brief.story.id)
+        since = last_dates.get(brief.story.id)
+        if brief.story.developing and before is not None and since is not None:
+            earlier_claims: tuple[Claim, ...] = claims.analyse_claims(before, max_claims=1000)[0]
+            found = changes.story_changes(brief, before, earlier_claims, since)
+            brief = replace(brief, changes=found)
+        out.append(brief)
+    return out
 
 
 def render_files(
@@ -120,6 +161,35 @@ def render_files(
     steps.step("rendering the PDF")
     files["briefing.pdf"] = pdf_bytes(config, briefing)
     return files
+
+
+def edition_contents(
+    config: Config, briefing: Briefing, full: MailContent, steps: Steps | None = None
+) -> dict[str, MailContent]:
+    """Each recipient's mail content: recipients whose selections pick the same stories share
+    one rendering; those who get the whole briefing share the outbox's files (``full``)."""
+    steps = steps or Steps()
+    contents: dict[str, MailContent] = {}
+    for edition in selection.editions(briefing, selection.from_config(config.email.to)):
+        if edition.full:
+            content = full
+        else:
+            steps.step(f"rendering an edition of {len(edition.briefing.stories)} stories")
+            content = render_mail(config, edition.briefing)
+        for address in edition.recipients:
+            contents[address] = content
+    return contents
+
+
+def render_mail(config: Config, briefing: Briefing) -> MailContent:
+    """The mail parts of one edition (HTML, text, and the PDF when it is attached)."""
+    files = {
+        "briefing.html": render.render_html(briefing).encode("utf-8"),
+        "briefing.txt": render.render_text(briefing).encode("utf-8"),
+    }
+    if config.email.attach_pdf:
+        files["briefing.pdf"] = pdf_bytes(config, briefing)
+    return deliver.mail_content(config, briefing, files)
 
 
 def pdf_bytes(config: Config, briefing: Briefing) -> bytes:
@@ -160,7 +230,8 @@ def run_once(
         files = render_files(config, briefing, steps)
         steps.step("writing the outbox")
         content = deliver.mail_content(config, briefing, files)
-        files.update(deliver.message_files(config, store, content, now))
+        per_recipient = edition_contents(config, briefing, content, steps)
+        files.update(deliver.message_files(config, store, content, now, per_recipient))
         paths = write_outbox(config, briefing, files)
     record(store, briefing)
     store.mark_run("build", now, briefing.date)

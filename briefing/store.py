@@ -320,6 +320,20 @@ class Store:
             stories.setdefault(row["story_id"], []).append(_article(row))
         return sorted(stories.items())
 
+    def story_last_dates(self, story_ids: Sequence[str], *, before_date: str) -> dict[str, str]:
+        """story id -> the latest briefing date before ``before_date`` that showed it."""
+        out: dict[str, str] = {}
+        for i in range(0, len(story_ids), 500):
+            chunk = list(story_ids[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                f"SELECT story_id, max(date) FROM briefing_articles"
+                f" WHERE story_id IN ({marks}) AND date < ? GROUP BY story_id",
+                [*chunk, before_date],
+            ):
+                out[r[0]] = r[1]
+        return out
+
     def record_briefing(
         self, date: str, as_of: datetime, memberships: dict[str, str], headlines: dict[str, str]
     ) -> None:
