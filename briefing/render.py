@@ -94,12 +94,18 @@ class FigureView:
 
 
 @dataclass(frozen=True)
+class MovedValue:
+    text: str
+    sources: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
 class MoveView:
     """A figure that moved: the earlier briefing's wording(s), then today's with their sources."""
 
     quantity: str
     before: tuple[str, ...]
-    after: tuple[FigureValueView, ...]
+    after: tuple[MovedValue, ...]
 
 
 @dataclass(frozen=True)
@@ -384,11 +390,11 @@ class _StoryBuilder:
         label = "yesterday" if day - since == timedelta(days=1) else f"{since:%a} {since.day} {since:%b}"
         figures = []
         for move in found.figures:
-            after = tuple(
-                FigureValueView(_clean(v.text), link)
-                for v in move.after
-                if (link := self.link(v.article_id)) is not None
-            )
+            by_text: dict[str, list[str]] = {}
+            for v in move.after:
+                if self.link(v.article_id) is not None and _clean(v.text):
+                    by_text.setdefault(_clean(v.text), []).append(v.article_id)
+            after = tuple(MovedValue(text, self.links(ids)) for text, ids in by_text.items())
             before = tuple(dict.fromkeys(_clean(v.text) for v in move.before if _clean(v.text)))
             if after and before:
                 figures.append(MoveView(_clean(move.quantity) or "figure", before, after))
@@ -625,6 +631,13 @@ def _story_text(story: StoryView) -> list[str]:
 
 def _changes_text(changes: ChangesView) -> list[str]:
     lines = [f"    NEW SINCE {changes.since_date.upper()} ({changes.url})"]
+    for move in changes.figures:
+        now = "; ".join(f"{v.text} {_refs(v.sources)}" for v in move.after)
+        lines += _wrap(
+            f"{move.quantity}: {'; '.join(move.before)} {changes.since_label}, {now} today",
+            "      ",
+            "    + ",
+        )
     if changes.new_sources:
         lines += _wrap(f"New sources: {', '.join(changes.new_sources)}", "      ", "    + ")
     for claim in changes.new_claims:
@@ -632,13 +645,6 @@ def _changes_text(changes: ChangesView) -> list[str]:
         lines += _wrap(f"{label}: {_claim_line(claim)}", "      ", "    + ")
     if changes.more_claims:
         lines += [f"    + {_plural(changes.more_claims, 'more new claim')} below"]
-    for move in changes.figures:
-        now = "; ".join(f"{v.text} [{v.source.number}]" for v in move.after)
-        lines += _wrap(
-            f"{move.quantity}: {'; '.join(move.before)} {changes.since_label}, {now} today",
-            "      ",
-            "    + ",
-        )
     return [*lines, ""]
 
 
