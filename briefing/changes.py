@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .figures import extract_figures, figures_moved
-from .models import Claim, StoryBrief, StoryChanges, Story
+from .models import Claim, Story, StoryBrief, StoryChanges
 from .terms import content_terms
 
 SAME_CLAIM = 0.6

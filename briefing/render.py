@@ -387,7 +387,8 @@ class _StoryBuilder:
             day = date.fromisoformat(today)
         except ValueError:
             return None
-        label = "yesterday" if day - since == timedelta(days=1) else f"{since:%a} {since.day} {since:%b}"
+        shown = f"{since:%a} {since.day} {since:%b}"
+        label = "yesterday" if day - since == timedelta(days=1) else shown
         figures = []
         for move in found.figures:
             by_text: dict[str, list[str]] = {}
@@ -404,7 +405,7 @@ class _StoryBuilder:
         )
         return ChangesView(
             since_label=label,
-            since_date=f"{since:%a} {since.day} {since:%b}",
+            since_date=shown,
             url=f"{archive_url or '../'}{since.isoformat()}/briefing.html",
             new_sources=tuple(n for s in found.new_sources if (n := _clean(s))),
             new_claims=tuple(fresh[:NEW_CLAIMS_SHOWN]),

@@ -91,7 +91,8 @@ def test_json_gives_each_story_its_section_in_configured_order(sectioned: Path) 
 
 def test_text_html_and_eml_show_section_headings(sectioned: Path) -> None:
     text = (sectioned / "briefing.txt").read_text()
-    headings = [text.index(f"\n{name.upper()}\n") for name in ("Business", "Sport", "Local", "Other")]
+    names = ("Business", "Sport", "Local", "Other")
+    headings = [text.index(f"\n{name.upper()}\n") for name in names]
     assert headings == sorted(headings)
     html = (sectioned / "briefing.html").read_text()
     assert [html.index(f">{n}</h2>") for n in ("BUSINESS", "SPORT", "LOCAL", "OTHER")] == sorted(
@@ -105,12 +106,14 @@ def test_text_html_and_eml_show_section_headings(sectioned: Path) -> None:
 def test_pdf_contents_list_stories_under_their_sections(sectioned: Path) -> None:
     text = pdf_text(sectioned / "briefing.pdf")
     contents = text[text.index("CONTENTS"):]
-    sport = contents.index("S P O RT") if "S P O RT" in contents else contents.upper().index("SPORT")
-    marathon = contents.index("Okonkwo breaks course record")
+    # pdftotext spaces out the letter-spaced heading
+    sport = contents.replace(" ", "").upper().index("SPORT")
+    contents = contents.replace(" ", "")
+    marathon = contents.index("Okonkwobreakscourserecord")
     local = contents.upper().index("LOCAL", sport)
     assert sport < marathon < local
     # numbering runs on across sections: the marathon story is not "1." again
-    line = next(x for x in contents.splitlines() if "Okonkwo breaks" in x)
+    line = next(x for x in contents.splitlines() if "Okonkwobreaks" in x)
     assert not line.startswith("1.")
 
 
@@ -141,7 +144,8 @@ def test_without_sections_json_has_no_section_key(tmp_path: Path) -> None:
         ({"email": {"to": [{"address": "a@example.net", "max_stories": 0}]}},
          "email.to.0.max_stories: Input should be greater than or equal to 1"),
         ({"email": {"to": [{"address": "not-an-address"}]}}, "email.to.0.address: Value error"),
-        ({"email": {"to": [{"adress": "a@example.net"}]}}, "email.to.0.address: required key is missing"),
+        ({"email": {"to": [{"adress": "a@example.net"}]}},
+         "email.to.0.address: required key is missing"),
         ({"archive_url": "ftp://x.example/"}, "archive_url: Value error, must be an http(s) URL"),
     ],
 )
