@@ -101,9 +101,9 @@ def build_briefing(
     briefs = with_changes(store, briefs, prior, date)
     order: tuple[str, ...] = ()
     if config.sections:
-        sectioned = sections.assign(briefs, section_list(config))
-        order = sections.used_order(sectioned, sections.Sectioner(section_list(config)).order)
-        briefs = sectioned
+        chosen = section_list(config)
+        briefs = sections.assign(briefs, chosen)
+        order = sections.used_order(briefs, sections.Sectioner(chosen).order)
     return Briefing(
         date=date,
         as_of=as_of,
