@@ -29,7 +29,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from briefing import deliver, pipeline, selection  # noqa: E402
+from briefing import deliver, pipeline  # noqa: E402
 from briefing.config import Config, load_config  # noqa: E402
 from briefing.store import Store  # noqa: E402
 
@@ -80,14 +80,14 @@ def build_once(config: Config, seed_db: Path) -> dict[str, float | int]:
         files = pipeline.render_files(config, briefing)
         t2 = time.perf_counter()
         content = deliver.mail_content(config, briefing, files)
-        per_recipient = pipeline.edition_contents(config, briefing, content)
+        editions = pipeline.edition_contents(config, briefing, content, store=store)
         t3 = time.perf_counter()
-        files.update(deliver.message_files(config, store, content, NOW, per_recipient))
+        files.update(deliver.message_files(config, store, content, NOW, editions.contents))
         pipeline.write_outbox(config, briefing, files)
         t4 = time.perf_counter()
-    editions = selection.editions(briefing, selection.from_config(config.email.to))
     return {
-        "editions": len(editions), "emls": len(list((config.outbox).rglob("mail/*.eml"))),
+        "editions": len({id(c) for c in editions.contents.values()}),
+        "emls": len(list(config.outbox.rglob("mail/*.eml"))),
         "group_s": t1 - t0, "render_full_s": t2 - t1, "render_editions_s": t3 - t2,
         "messages_s": t4 - t3, "total_s": t4 - t0,
     }

@@ -163,22 +163,76 @@ def render_files(
     return files
 
 
+@dataclass
+class Editions:
+    """Each recipient's mail content, and which stories each selection's edition showed."""
+
+    contents: dict[str, MailContent]
+    shown: dict[str, list[str]]
+    rendered: int = 0
+
+
 def edition_contents(
-    config: Config, briefing: Briefing, full: MailContent, steps: Steps | None = None
-) -> dict[str, MailContent]:
-    """Each recipient's mail content: recipients whose selections pick the same stories share
-    one rendering; those who get the whole briefing share the outbox's files (``full``)."""
+    config: Config,
+    briefing: Briefing,
+    full: MailContent,
+    steps: Steps | None = None,
+    store: Store | None = None,
+) -> Editions:
+    """Recipients whose selections yield the same edition share one rendering; those who get
+    the whole briefing share the outbox's files (``full``). With ``store``, a developing story
+    in a selection's edition says what is new since that selection last showed it."""
     steps = steps or Steps()
-    contents: dict[str, MailContent] = {}
-    for edition in selection.editions(briefing, selection.from_config(config.email.to)):
+
+    def adjust(chosen: selection.Selection, picked: Briefing) -> Briefing:
+        return picked if store is None else changes_for_selection(store, picked, chosen.key)
+
+    found = selection.editions(briefing, selection.from_config(config.email.to), adjust)
+    result = Editions({}, {})
+    for edition in found:
         if edition.full:
             content = full
         else:
             steps.step(f"rendering an edition of {len(edition.briefing.stories)} stories")
             content = render_mail(config, edition.briefing)
+            result.rendered += 1
         for address in edition.recipients:
-            contents[address] = content
-    return contents
+            result.contents[address] = content
+        for chosen in edition.selections:
+            if not chosen.everything:
+                result.shown[chosen.key] = [b.story.id for b in edition.briefing.stories]
+    return result
+
+
+def changes_for_selection(store: Store, briefing: Briefing, key: str) -> Briefing:
+    """``briefing`` (one selection's edition) with each developing story compared with what
+    that selection's editions last showed of it: nothing when they never showed it."""
+    from . import changes, claims
+
+    developing = [b.story.id for b in briefing.stories if b.changes is not None]
+    if not developing:
+        return briefing
+    seen = store.edition_last_dates(key, developing, before_date=briefing.date)
+    out = []
+    for brief in briefing.stories:
+        if brief.changes is not None:
+            since = seen.get(brief.story.id)
+            full_since = brief.changes.since
+            if since is None:
+                brief = replace(brief, changes=None)
+            elif since != full_since:
+                articles = store.story_articles_through(
+                    brief.story.id,
+                    since_date=days_before(briefing.date, CONTINUITY_DAYS),
+                    through_date=since,
+                )
+                earlier = Story(brief.story.id, tuple(articles), {a.id: a.id for a in articles})
+                earlier_claims = claims.analyse_claims(earlier, max_claims=1000)[0]
+                brief = replace(
+                    brief, changes=changes.story_changes(brief, earlier, earlier_claims, since)
+                )
+        out.append(brief)
+    return replace(briefing, stories=tuple(out))
 
 
 def render_mail(config: Config, briefing: Briefing) -> MailContent:
@@ -198,13 +252,17 @@ def pdf_bytes(config: Config, briefing: Briefing) -> bytes:
     )
 
 
-def record(store: Store, briefing: Briefing) -> None:
-    """Remember which articles and stories this briefing used (continuity, no repeats)."""
+def record(
+    store: Store, briefing: Briefing, shown: dict[str, list[str]] | None = None
+) -> None:
+    """Remember which articles and stories this briefing used (continuity, no repeats), and
+    which stories each per-reader selection's edition showed (``shown``)."""
     store.record_briefing(
         briefing.date,
         briefing.as_of,
         {a.id: b.story.id for b in briefing.stories for a in b.story.articles},
         {b.story.id: b.headline for b in briefing.stories},
+        shown,
     )
 
 
@@ -230,10 +288,10 @@ def run_once(
         files = render_files(config, briefing, steps)
         steps.step("writing the outbox")
         content = deliver.mail_content(config, briefing, files)
-        per_recipient = edition_contents(config, briefing, content, steps)
-        files.update(deliver.message_files(config, store, content, now, per_recipient))
+        editions = edition_contents(config, briefing, content, steps, store)
+        files.update(deliver.message_files(config, store, content, now, editions.contents))
         paths = write_outbox(config, briefing, files)
-    record(store, briefing)
+    record(store, briefing, editions.shown)
     store.mark_run("build", now, briefing.date)
     result = RunResult(briefing=briefing, paths=paths, collect=report)
     if send:

@@ -7,7 +7,7 @@ kinds of reader renders three briefings, not 300. Pure: data in, data out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from .config import RecipientConfig
@@ -22,6 +22,14 @@ class Selection:
     @property
     def everything(self) -> bool:
         return self.sections is None and self.max_stories is None
+
+    @property
+    def key(self) -> str:
+        """A stable name for the ledger of what this selection's editions showed."""
+        if self.everything:
+            return "all"
+        sections = ",".join(sorted(self.sections)) if self.sections is not None else "*"
+        return f"sections={sections};max={self.max_stories or '*'}"
 
 
 def apply(briefing: Briefing, selection: Selection) -> Briefing:
@@ -46,32 +54,54 @@ def apply(briefing: Briefing, selection: Selection) -> Briefing:
 
 @dataclass(frozen=True)
 class Edition:
-    """One distinct briefing and the recipients who get it."""
+    """One distinct briefing, the selections that yield it and the recipients who get it."""
 
     briefing: Briefing
+    selections: tuple[Selection, ...]
     recipients: tuple[str, ...]
     full: bool
 
-    @property
-    def key(self) -> tuple[str, ...]:
-        return tuple(b.story.id for b in self.briefing.stories)
+
+Adjust = Callable[[Selection, Briefing], Briefing]
+
+
+def _signature(briefing: Briefing) -> tuple[tuple[str, str | None], ...]:
+    """What makes two editions differ: their stories and what each is compared with."""
+    return tuple(
+        (b.story.id, b.changes.since if b.changes is not None else None)
+        for b in briefing.stories
+    )
 
 
 def editions(
-    briefing: Briefing, recipients: Iterable[tuple[str, Selection]]
+    briefing: Briefing,
+    recipients: Iterable[tuple[str, Selection]],
+    adjust: Adjust | None = None,
 ) -> list[Edition]:
-    """Recipients grouped by the stories their selection yields, in first-seen order; the
-    edition equal to the whole briefing is marked ``full`` (its files are the outbox's)."""
-    whole = tuple(b.story.id for b in briefing.stories)
-    groups: dict[tuple[str, ...], tuple[Briefing, list[str]]] = {}
+    """Recipients grouped by the edition their selection yields, in first-seen order.
+    ``adjust`` may rework a selection's edition (what changed since *those* readers last saw
+    a story); editions that come out the same are one. The edition equal to the whole briefing
+    is marked ``full`` (its files are the outbox's)."""
+    by_selection: dict[Selection, list[str]] = {}
     for address, selection in recipients:
+        by_selection.setdefault(selection, []).append(address)
+    whole = _signature(briefing)
+    groups: dict[tuple[tuple[str, str | None], ...], Edition] = {}
+    for selection, addresses in by_selection.items():
         picked = apply(briefing, selection)
-        key = tuple(b.story.id for b in picked.stories)
-        groups.setdefault(key, (picked, []))[1].append(address)
-    return [
-        Edition(picked, tuple(addresses), key == whole)
-        for key, (picked, addresses) in groups.items()
-    ]
+        if adjust is not None and not selection.everything:
+            picked = adjust(selection, picked)
+        key = _signature(picked)
+        found = groups.get(key)
+        if found is None:
+            groups[key] = Edition(picked, (selection,), tuple(addresses), key == whole)
+        else:
+            groups[key] = replace(
+                found,
+                selections=(*found.selections, selection),
+                recipients=(*found.recipients, *addresses),
+            )
+    return list(groups.values())
 
 
 def from_config(to: Sequence[RecipientConfig]) -> list[tuple[str, Selection]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,37 @@ def test_samples_two_day_run_marks_the_port_story_with_its_new_outlets(tmp_path:
     texts = {a["id"]: a for a in port["articles"]}
     for claim in port["changes"]["new_claims"]:
         assert claim["article_ids"][0] in texts
+
+
+def test_each_reader_is_told_what_is_new_since_they_last_saw_the_story(tmp_path: Path) -> None:
+    """Day 1 the flood story has no siren in it (section Other); day 2 it does (Sirens). A
+    reader of Sirens only never saw it: no "new since" block. A reader of Other and Sirens saw
+    it on day 1, as did a reader of everything: both get the block."""
+    config = developing_config(
+        tmp_path,
+        sections=[{"name": "Sirens", "keywords": ["sirens"]}],
+        email={"from": "desk@example.org", "to": [
+            "all@example.net",
+            {"address": "sirens@example.net", "sections": ["Sirens"]},
+            {"address": "both@example.net", "sections": ["Other", "Sirens"]},
+        ]},
+    )
+    for as_of in (DAY1, DAY2):
+        done = cli("run", "--config", str(config), "--as-of", as_of, "--no-send", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    day1 = json.loads((tmp_path / "outbox/2026-11-20/briefing.json").read_text())["stories"]
+    day2 = json.loads((tmp_path / "outbox/2026-11-21/briefing.json").read_text())["stories"]
+    assert [s["section"] for s in day1] == ["Other"]
+    assert [s["section"] for s in day2] == ["Sirens"] and "changes" in day2[0]
+    mail = tmp_path / "outbox/2026-11-21/mail"
+
+    def text_of(name: str) -> str:
+        msg = message_from_bytes((mail / name).read_bytes(), policy=policy.default)
+        part = msg.get_body(("plain",))
+        assert part is not None
+        return " ".join(part.get_content().split())
+
+    assert "NEW SINCE FRI 20 NOV" in text_of("all@example.net.eml")
+    assert "NEW SINCE FRI 20 NOV" in text_of("both@example.net.eml")
+    sirens = text_of("sirens@example.net.eml")
+    assert "[DEVELOPING]" in sirens and "NEW SINCE" not in sirens
