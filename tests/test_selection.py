@@ -159,3 +159,18 @@ def test_kill_9_mid_send_then_send_delivers_each_edition_exactly_once(tmp_path: 
     with Store(tmp_path / "briefing.db") as store:
         assert {d.state for d in store.deliveries(date=DATE)} == {"sent"}
         assert len(store.deliveries(date=DATE)) == 9
+
+
+def test_the_store_remembers_what_each_selection_showed_and_forgets_a_rebuilt_day(
+    tmp_path: Path,
+) -> None:
+    with Store(tmp_path / "b.db") as store:
+        store.record_briefing("2026-11-20", T, {}, {}, {"sections=Sport;max=*": ["s1", "s2"]})
+        store.record_briefing("2026-11-21", T, {}, {}, {"sections=Sport;max=*": ["s1"]})
+        key = Selection(frozenset({"Sport"})).key
+        assert key == "sections=Sport;max=*"
+        found = store.edition_last_dates(key, ["s1", "s2", "s3"], before_date="2026-11-22")
+        assert found == {"s1": "2026-11-21", "s2": "2026-11-20"}
+        store.record_briefing("2026-11-21", T, {}, {}, {})  # the day rebuilt: its rows go
+        found = store.edition_last_dates(key, ["s1"], before_date="2026-11-22")
+        assert found == {"s1": "2026-11-20"}
