@@ -10,7 +10,7 @@ import json
 import math
 from typing import Any
 
-from .models import Briefing, StoryBrief
+from .models import Briefing, Claim, FigureValue, StoryBrief, StoryChanges
 from .store import iso
 
 SCHEMA = "briefing/1"
@@ -85,6 +85,58 @@ def _story(brief: StoryBrief) -> dict[str, Any]:
     }
 
 
+def _claim(c: Claim) -> dict[str, Any]:
+    return {
+        "actor": c.actor,
+        "verb": c.verb,
+        "text": c.text,
+        "stance": c.stance,
+        "article_ids": list(c.article_ids),
+        "origins": c.origins,
+        "start": c.start,
+        "end": c.end,
+    }
+
+
+def _value(v: FigureValue) -> dict[str, Any]:
+    return {
+        "value": v.value,
+        "unit": v.unit,
+        "text": v.text,
+        "article_id": v.article_id,
+        "source": v.source,
+        "start": v.start,
+        "end": v.end,
+    }
+
+
+def _changes(changes: StoryChanges, archive_url: str | None) -> dict[str, Any]:
+    return {
+        "since": changes.since,
+        "url": f"{archive_url or '../'}{changes.since}/briefing.html",
+        "new_sources": list(changes.new_sources),
+        "new_claims": [_claim(c) for c in changes.new_claims],
+        "figures": [
+            {
+                "quantity": m.quantity,
+                "before": [_value(v) for v in m.before],
+                "after": [_value(v) for v in m.after],
+            }
+            for m in changes.figures
+        ],
+    }
+
+
+def _extras(brief: StoryBrief, briefing: Briefing) -> dict[str, Any]:
+    """Keys present only when used, so an unsectioned briefing's JSON is as before."""
+    extra: dict[str, Any] = {}
+    if briefing.sections:
+        extra["section"] = brief.section
+    if brief.changes:
+        extra["changes"] = _changes(brief.changes, briefing.archive_url)
+    return extra
+
+
 def _finite(number: float) -> float | None:
     """JSON has no Infinity: an open end ("at least 10,000") is written as null."""
     return number if math.isfinite(number) else None
@@ -98,7 +150,7 @@ def to_dict(briefing: Briefing) -> dict[str, Any]:
         "as_of": iso(briefing.as_of),
         "timezone": briefing.timezone,
         "window": {"start": iso(briefing.window_start), "end": iso(briefing.window_end)},
-        "stories": [_story(s) for s in briefing.stories],
+        "stories": [{**_story(s), **_extras(s, briefing)} for s in briefing.stories],
     }
 
 

@@ -104,6 +104,42 @@ def ca_context(path: Path) -> ssl.SSLContext:
     return context
 
 
+class RecipientConfig(_Strict):
+    """One entry of ``email.to``: a plain address gets every section; a mapping may narrow it."""
+
+    address: str
+    sections: list[str] | None = None
+    max_stories: int | None = Field(default=None, ge=1, le=500)
+
+    @field_validator("address")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        return _mail_address(value)
+
+    @field_validator("sections")
+    @classmethod
+    def _sections(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and not value:
+            raise ValueError("list at least one section, or leave the key out for all of them")
+        return value
+
+
+class SectionConfig(_Strict):
+    """A part of the briefing: stories whose articles come from ``sources`` or mention
+    ``keywords`` (matched as whole words, any case, in title and text)."""
+
+    name: str = Field(min_length=1)
+    sources: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+
+    @field_validator("keywords")
+    @classmethod
+    def _keywords(cls, value: list[str]) -> list[str]:
+        if any(not k.strip() for k in value):
+            raise ValueError("a keyword cannot be empty")
+        return value
+
+
 class EmailConfig(_Strict):
     smtp_host: str = "localhost"
     smtp_port: int = Field(default=587, ge=1, le=65535)
@@ -111,7 +147,7 @@ class EmailConfig(_Strict):
     username: str | None = None
     password_env: str | None = None
     from_: str = Field(default="briefing@localhost", alias="from")
-    to: list[str] = Field(default_factory=list)
+    to: list[RecipientConfig] = Field(default_factory=list)
     attach_pdf: bool = True
     unsubscribe: str | None = None
     timeout_seconds: float = Field(default=30.0, gt=0)
@@ -125,10 +161,17 @@ class EmailConfig(_Strict):
     def _from(cls, value: str) -> str:
         return _mail_address(value)
 
-    @field_validator("to")
+    @field_validator("to", mode="before")
     @classmethod
-    def _to(cls, value: list[str]) -> list[str]:
-        return [_mail_address(v) for v in value]
+    def _to(cls, value: Any) -> Any:
+        """A plain address is a recipient of every section."""
+        if isinstance(value, list):
+            return [{"address": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @property
+    def addresses(self) -> list[str]:
+        return [r.address for r in self.to]
 
     @field_validator("unsubscribe")
     @classmethod
@@ -215,6 +258,8 @@ class Config(_Strict):
     summary: SummaryConfig = Field(default_factory=SummaryConfig)
     pdf: PdfConfig = Field(default_factory=PdfConfig)
     cluster: ClusterConfig = Field(default_factory=ClusterConfig)
+    sections: list[SectionConfig] = Field(default_factory=list)
+    archive_url: str | None = None
     path: Path | None = Field(default=None, exclude=True)
 
     @field_validator("timezone")
@@ -225,6 +270,13 @@ class Config(_Strict):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown IANA time zone {value!r}") from None
         return value
+
+    @field_validator("archive_url")
+    @classmethod
+    def _archive_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"must be an http(s) URL, got {value!r}")
+        return value if value is None or value.endswith("/") else value + "/"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -242,6 +294,37 @@ class Config(_Strict):
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", url):
             return url
         return str((self.base_dir / Path(url).expanduser()).resolve())
+
+
+OTHER_SECTION = "Other"
+
+
+def reference_problem(config: Config) -> str | None:
+    """The first key naming something the config does not define (a section's source, a
+    recipient's section), as ``key: problem``; None when every name resolves."""
+    sources = [s.name for s in config.sources]
+    names: list[str] = []
+    for i, section in enumerate(config.sections):
+        key = f"sections.{i}"
+        if section.name in names:
+            return f"{key}.name: section {section.name!r} is listed twice"
+        if section.name.casefold() == OTHER_SECTION.casefold():
+            return f"{key}.name: {OTHER_SECTION!r} is the section of stories no other one takes"
+        if not section.sources and not section.keywords:
+            return f"{key}: give sources or keywords (or both), else no story can belong to it"
+        for j, source in enumerate(section.sources):
+            if source not in sources:
+                known = ", ".join(repr(n) for n in sources) or "none"
+                return f"{key}.sources.{j}: unknown source {source!r} (sources: {known})"
+        names.append(section.name)
+    for i, recipient in enumerate(config.email.to):
+        for j, wanted in enumerate(recipient.sections or ()):
+            if not config.sections:
+                return f"email.to.{i}.sections: no `sections` are configured to choose from"
+            if wanted not in (*names, OTHER_SECTION):
+                known = ", ".join(repr(n) for n in (*names, OTHER_SECTION))
+                return f"email.to.{i}.sections.{j}: unknown section {wanted!r} (sections: {known})"
+    return None
 
 
 def _format_error(path: Path, err: ValidationError) -> str:
@@ -269,6 +352,9 @@ def parse_config(data: Any, path: Path) -> Config:
         config = Config.model_validate(data, context={"base_dir": path.resolve().parent})
     except ValidationError as err:
         raise ConfigError(_format_error(path, err)) from None
+    problem = reference_problem(config)
+    if problem:
+        raise ConfigError(f"{path}: {problem}")
     base = path.resolve().parent
     return config.model_copy(
         update={

@@ -37,7 +37,7 @@ import logging
 import re
 import ssl
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -93,10 +93,15 @@ def _file_message_id(path: Path) -> str | None:
 
 
 def message_files(
-    config: Config, store: Store, content: MailContent, now: datetime
+    config: Config,
+    store: Store,
+    content: MailContent,
+    now: datetime,
+    per_recipient: Mapping[str, MailContent] | None = None,
 ) -> dict[str, bytes]:
     """The .eml files to write into the day's outbox folder: ``briefing.eml`` and one per
-    recipient. Message-IDs already in the ledger (or in an earlier .eml of the same day) are
+    recipient (with that recipient's edition from ``per_recipient``, else ``content``).
+    Message-IDs already in the ledger (or in an earlier .eml of the same day) are
     kept; a recipient whose message may already have left keeps the file it was sent from."""
     email = config.email
     folder = day_folder(config.outbox, content.date)
@@ -108,7 +113,8 @@ def message_files(
             unsubscribe=email.unsubscribe,
         )
         return {"briefing.eml": message_bytes(msg)}
-    for index, recipient in enumerate(email.to):
+    for index, recipient in enumerate(email.addresses):
+        mine = (per_recipient or {}).get(recipient, content)
         row = store.delivery(content.date, recipient)
         name = eml_name(recipient)
         if row is not None and row.state in MAY_HAVE_LEFT and (folder / name).exists():
@@ -120,7 +126,7 @@ def message_files(
         )
         raw = message_bytes(
             build_message(
-                content, sender=email.from_, recipients=recipient, message_id=message_id,
+                mine, sender=email.from_, recipients=recipient, message_id=message_id,
                 sent_at=now, unsubscribe=email.unsubscribe,
             )
         )
@@ -172,7 +178,7 @@ def enroll(config: Config, store: Store, date: str, now: datetime) -> list[Deliv
     The Message-ID stored is the one in the .eml, so the ledger and the file always agree."""
     folder = day_folder(config.outbox, date)
     rows = []
-    for recipient in config.email.to:
+    for recipient in config.email.addresses:
         row = store.delivery(date, recipient)
         if row is None:
             message_id = _file_message_id(folder / eml_name(recipient))

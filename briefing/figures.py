@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .models import Article, FigureSet, FigureValue
+from .models import Article, FigureMove, FigureSet, FigureValue
 from .parties import country_mentions, country_of
 from .stance import wordset
 from .terms import content_terms
@@ -468,3 +468,31 @@ def group_figures(figures: Iterable[Figure]) -> tuple[FigureSet, ...]:
             )
         )
     return tuple(sets)
+
+
+def figures_moved(earlier: Iterable[Figure], today: Iterable[Figure]) -> tuple[FigureMove, ...]:
+    """Quantities a later report gives a value that no earlier report of the same quantity
+    gave ("12 dead" yesterday, "19 dead" today): each with the earlier and the new values."""
+    before = list(earlier)
+    groups: list[tuple[list[Figure], list[Figure]]] = []
+    for fig in today:
+        matches = [e for e in before if _compatible(e, fig)]
+        if not matches or any(
+            e.value.low <= fig.value.high and fig.value.low <= e.value.high for e in matches
+        ):
+            continue
+        for old, new in groups:
+            if all(_compatible(fig, other) for other in new):
+                new.append(fig)
+                old.extend(m for m in matches if m not in old)
+                break
+        else:
+            groups.append((matches, [fig]))
+    return tuple(
+        FigureMove(
+            quantity=_quantity(old + new),
+            before=tuple(f.value for f in old),
+            after=tuple(f.value for f in new),
+        )
+        for old, new in groups
+    )

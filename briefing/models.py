@@ -120,8 +120,31 @@ class FigureSet:
 
 
 @dataclass(frozen=True)
+class FigureMove:
+    """A quantity an earlier briefing gave as ``before`` and today's articles give as ``after``."""
+
+    quantity: str
+    before: tuple[FigureValue, ...]
+    after: tuple[FigureValue, ...]
+
+
+@dataclass(frozen=True)
+class StoryChanges:
+    """What a developing story adds since the briefing of ``since`` (a date) last showed it."""
+
+    since: str
+    new_sources: tuple[str, ...] = ()
+    new_claims: tuple[Claim, ...] = ()
+    figures: tuple[FigureMove, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.new_sources or self.new_claims or self.figures)
+
+
+@dataclass(frozen=True)
 class StoryBrief:
-    """A story with everything the briefing shows about it."""
+    """A story with everything the briefing shows about it; ``rank`` is its place by
+    importance (1 = first), ``section`` the configured section it falls in (None: unsectioned)."""
 
     story: Story
     headline: str
@@ -129,6 +152,9 @@ class StoryBrief:
     claims: tuple[Claim, ...] = ()
     disputes: tuple[Dispute, ...] = ()
     figures: tuple[FigureSet, ...] = ()
+    rank: int = 0
+    section: str | None = None
+    changes: StoryChanges | None = None
 
 
 @dataclass(frozen=True)
@@ -140,3 +166,7 @@ class Briefing:
     timezone: str
     stories: tuple[StoryBrief, ...]
     title: str = "Daily Briefing"
+    sections: tuple[str, ...] = ()
+    """Section names in display order ("Other" last) when the config has sections."""
+    archive_url: str | None = None
+    """Where earlier briefings are published (``<archive_url><date>/briefing.html``)."""

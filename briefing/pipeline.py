@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import briefing_json, deliver, outbox, render
+from . import briefing_json, deliver, outbox, render, sections, selection
 from .collect import CollectReport, collect_sources
 from .config import Config
-from .models import Briefing, Story, StoryBrief
+from .mail import MailContent
+from .models import Briefing, Claim, Story, StoryBrief
 from .progress import Steps
 from .store import Store
 from .when import briefing_date, days_before, window
@@ -71,13 +72,14 @@ def build_briefing(
     log.info("%d articles in the window %s .. %s", len(articles), start, end)
     steps.step(f"grouping {len(articles):,} articles into stories")
     origins = dedup.assign_origins(articles)
+    prior = prior_stories(store, date)
     stories = cluster.cluster_stories(
-        articles, origins, now=as_of, prior=prior_stories(store, date), settings=config.cluster
+        articles, origins, now=as_of, prior=prior, settings=config.cluster
     )
     stories = cluster.rank_stories(stories, now=as_of, limit=config.max_stories)
     briefs = []
     steps.step("summarising stories and checking claims", total=len(stories))
-    for story in stories:
+    for rank, story in enumerate(stories, start=1):
         story_claims, disputes, figures = claims.analyse_story(story)
         briefs.append(
             StoryBrief(
@@ -92,9 +94,16 @@ def build_briefing(
                 claims=story_claims,
                 disputes=disputes,
                 figures=figures,
+                rank=rank,
             )
         )
         steps.advance()
+    briefs = with_changes(store, briefs, prior, date)
+    order: tuple[str, ...] = ()
+    if config.sections:
+        chosen = section_list(config)
+        briefs = sections.assign(briefs, chosen)
+        order = sections.used_order(briefs, sections.Sectioner(chosen).order)
     return Briefing(
         date=date,
         as_of=as_of,
@@ -103,7 +112,39 @@ def build_briefing(
         timezone=config.timezone,
         stories=tuple(briefs),
         title=config.title,
+        sections=order,
+        archive_url=config.archive_url,
     )
+
+
+def section_list(config: Config) -> list[sections.Section]:
+    return [
+        sections.Section(s.name, frozenset(s.sources), tuple(s.keywords))
+        for s in config.sections
+    ]
+
+
+def with_changes(
+    store: Store, briefs: list[StoryBrief], prior: list[Story], date: str
+) -> list[StoryBrief]:
+    """Developing stories with what they add since the last briefing that showed them."""
+    from . import changes, claims
+
+    earlier = {p.id: p for p in prior}
+    developing = [b.story.id for b in briefs if b.story.developing and b.story.id in earlier]
+    if not developing:
+        return briefs
+    last_dates = store.story_last_dates(developing, before_date=date)
+    out = []
+    for brief in briefs:
+        before = earlier.get(brief.story.id)
+        since = last_dates.get(brief.story.id)
+        if brief.story.developing and before is not None and since is not None:
+            earlier_claims: tuple[Claim, ...] = claims.analyse_claims(before, max_claims=1000)[0]
+            found = changes.story_changes(brief, before, earlier_claims, since)
+            brief = replace(brief, changes=found)
+        out.append(brief)
+    return out
 
 
 def render_files(
@@ -122,19 +163,106 @@ def render_files(
     return files
 
 
+@dataclass
+class Editions:
+    """Each recipient's mail content, and which stories each selection's edition showed."""
+
+    contents: dict[str, MailContent]
+    shown: dict[str, list[str]]
+    rendered: int = 0
+
+
+def edition_contents(
+    config: Config,
+    briefing: Briefing,
+    full: MailContent,
+    steps: Steps | None = None,
+    store: Store | None = None,
+) -> Editions:
+    """Recipients whose selections yield the same edition share one rendering; those who get
+    the whole briefing share the outbox's files (``full``). With ``store``, a developing story
+    in a selection's edition says what is new since that selection last showed it."""
+    steps = steps or Steps()
+
+    def adjust(chosen: selection.Selection, picked: Briefing) -> Briefing:
+        return picked if store is None else changes_for_selection(store, picked, chosen.key)
+
+    found = selection.editions(briefing, selection.from_config(config.email.to), adjust)
+    result = Editions({}, {})
+    for edition in found:
+        if edition.full:
+            content = full
+        else:
+            steps.step(f"rendering an edition of {len(edition.briefing.stories)} stories")
+            content = render_mail(config, edition.briefing)
+            result.rendered += 1
+        for address in edition.recipients:
+            result.contents[address] = content
+        for chosen in edition.selections:
+            if not chosen.everything:
+                result.shown[chosen.key] = [b.story.id for b in edition.briefing.stories]
+    return result
+
+
+def changes_for_selection(store: Store, briefing: Briefing, key: str) -> Briefing:
+    """``briefing`` (one selection's edition) with each developing story compared with what
+    that selection's editions last showed of it: nothing when they never showed it."""
+    from . import changes, claims
+
+    developing = [b.story.id for b in briefing.stories if b.changes is not None]
+    if not developing:
+        return briefing
+    seen = store.edition_last_dates(key, developing, before_date=briefing.date)
+    out = []
+    for brief in briefing.stories:
+        if brief.changes is not None:
+            since = seen.get(brief.story.id)
+            full_since = brief.changes.since
+            if since is None:
+                brief = replace(brief, changes=None)
+            elif since != full_since:
+                articles = store.story_articles_through(
+                    brief.story.id,
+                    since_date=days_before(briefing.date, CONTINUITY_DAYS),
+                    through_date=since,
+                )
+                earlier = Story(brief.story.id, tuple(articles), {a.id: a.id for a in articles})
+                earlier_claims = claims.analyse_claims(earlier, max_claims=1000)[0]
+                brief = replace(
+                    brief, changes=changes.story_changes(brief, earlier, earlier_claims, since)
+                )
+        out.append(brief)
+    return replace(briefing, stories=tuple(out))
+
+
+def render_mail(config: Config, briefing: Briefing) -> MailContent:
+    """The mail parts of one edition (HTML, text, and the PDF when it is attached)."""
+    files = {
+        "briefing.html": render.render_html(briefing).encode("utf-8"),
+        "briefing.txt": render.render_text(briefing).encode("utf-8"),
+    }
+    if config.email.attach_pdf:
+        files["briefing.pdf"] = pdf_bytes(config, briefing)
+    return deliver.mail_content(config, briefing, files)
+
+
 def pdf_bytes(config: Config, briefing: Briefing) -> bytes:
     return render.render_pdf(
         briefing, page_size=config.pdf.page_size, timeout=config.pdf.timeout_seconds
     )
 
 
-def record(store: Store, briefing: Briefing) -> None:
-    """Remember which articles and stories this briefing used (continuity, no repeats)."""
+def record(
+    store: Store, briefing: Briefing, shown: dict[str, list[str]] | None = None
+) -> None:
+    """Remember which articles and stories this briefing used (continuity, no repeats), and
+    which stories each per-reader selection's edition showed (``shown``)."""
     store.record_briefing(
         briefing.date,
         briefing.as_of,
         {a.id: b.story.id for b in briefing.stories for a in b.story.articles},
         {b.story.id: b.headline for b in briefing.stories},
+        shown,
     )
 
 
@@ -160,9 +288,10 @@ def run_once(
         files = render_files(config, briefing, steps)
         steps.step("writing the outbox")
         content = deliver.mail_content(config, briefing, files)
-        files.update(deliver.message_files(config, store, content, now))
+        editions = edition_contents(config, briefing, content, steps, store)
+        files.update(deliver.message_files(config, store, content, now, editions.contents))
         paths = write_outbox(config, briefing, files)
-    record(store, briefing)
+    record(store, briefing, editions.shown)
     store.mark_run("build", now, briefing.date)
     result = RunResult(briefing=briefing, paths=paths, collect=report)
     if send:

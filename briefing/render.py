@@ -37,6 +37,7 @@ _UNSHOWABLE = re.compile(
 )
 _TEXT_WIDTH = 76
 EMAIL_MAX_BYTES = 102 * 1024
+NEW_CLAIMS_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,33 @@ class FigureView:
 
 
 @dataclass(frozen=True)
+class MovedValue:
+    text: str
+    sources: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class MoveView:
+    """A figure that moved: the earlier briefing's wording(s), then today's with their sources."""
+
+    quantity: str
+    before: tuple[str, ...]
+    after: tuple[MovedValue, ...]
+
+
+@dataclass(frozen=True)
+class ChangesView:
+    since_label: str
+    since_date: str
+    url: str
+    new_sources: tuple[str, ...]
+    new_claims: tuple[ClaimView, ...]
+    figures: tuple[MoveView, ...]
+    more_claims: int = 0
+    """New claims not repeated here (the Key claims block below lists them)."""
+
+
+@dataclass(frozen=True)
 class ArticleView:
     number: int
     outlet: str
@@ -117,6 +145,17 @@ class StoryView:
     articles: tuple[ArticleView, ...]
     why_terms: tuple[str, ...]
     similarity: str
+    section: str | None = None
+    section_first: bool = False
+    changes: ChangesView | None = None
+
+
+@dataclass(frozen=True)
+class SectionGroup:
+    """Consecutive stories of one section (``name`` None when the briefing has no sections)."""
+
+    name: str | None
+    stories: tuple[StoryView, ...]
 
 
 @dataclass(frozen=True)
@@ -129,6 +168,22 @@ class BriefingView:
     stories: tuple[StoryView, ...]
     page_size: str
     omitted: tuple[StoryView, ...] = ()
+
+    @property
+    def extras(self) -> bool:
+        """Whether sections or what-changed blocks are shown (they bring their own styles)."""
+        return any(s.section or s.changes for s in (*self.stories, *self.omitted))
+
+    @property
+    def groups(self) -> tuple[SectionGroup, ...]:
+        """The shown stories by section, for the contents lists."""
+        groups: list[SectionGroup] = []
+        for story in self.stories:
+            if groups and groups[-1].name == story.section:
+                groups[-1] = replace(groups[-1], stories=(*groups[-1].stories, story))
+            else:
+                groups.append(SectionGroup(story.section, (story,)))
+        return tuple(groups)
 
 
 @cache
@@ -323,7 +378,42 @@ class _StoryBuilder:
             )
         return tuple(views)
 
-    def build(self) -> StoryView:
+    def changes(self, today: str, archive_url: str | None) -> ChangesView | None:
+        found = self.brief.changes
+        if not found:
+            return None
+        try:
+            since = date.fromisoformat(found.since)
+            day = date.fromisoformat(today)
+        except ValueError:
+            return None
+        shown = f"{since:%a} {since.day} {since:%b}"
+        label = "yesterday" if day - since == timedelta(days=1) else shown
+        figures = []
+        for move in found.figures:
+            by_text: dict[str, list[str]] = {}
+            for v in move.after:
+                if self.link(v.article_id) is not None and _clean(v.text):
+                    by_text.setdefault(_clean(v.text), []).append(v.article_id)
+            after = tuple(MovedValue(text, self.links(ids)) for text, ids in by_text.items())
+            before = tuple(dict.fromkeys(_clean(v.text) for v in move.before if _clean(v.text)))
+            if after and before:
+                figures.append(MoveView(_clean(move.quantity) or "figure", before, after))
+        fresh = sorted(
+            (self.claim(c) for c in found.new_claims),
+            key=lambda c: (-c.origins, c.stance != "denies"),
+        )
+        return ChangesView(
+            since_label=label,
+            since_date=shown,
+            url=f"{archive_url or '../'}{since.isoformat()}/briefing.html",
+            new_sources=tuple(n for s in found.new_sources if (n := _clean(s))),
+            new_claims=tuple(fresh[:NEW_CLAIMS_SHOWN]),
+            figures=tuple(figures),
+            more_claims=max(0, len(fresh) - NEW_CLAIMS_SHOWN),
+        )
+
+    def build(self, today: str = "", archive_url: str | None = None) -> StoryView:
         story = self.brief.story
         claims = tuple(self.claim(c) for c in self.brief.claims)
         disputes = self.disputes(claims)
@@ -355,7 +445,18 @@ class _StoryBuilder:
             articles=articles,
             why_terms=tuple(_clean(t) for t in story.why_grouped.terms if _clean(t)),
             similarity=f"{story.why_grouped.similarity:.2f}",
+            section=_clean(self.brief.section) if self.brief.section else None,
+            changes=self.changes(today, archive_url),
         )
+
+
+def _mark_sections(stories: Iterable[StoryView]) -> tuple[StoryView, ...]:
+    """Flag the first story of each section, where its heading goes."""
+    out: list[StoryView] = []
+    for story in stories:
+        first = story.section is not None and (not out or out[-1].section != story.section)
+        out.append(replace(story, section_first=first) if first else story)
+    return tuple(out)
 
 
 def build_view(briefing: Briefing, page_size: str = "A4") -> BriefingView:
@@ -363,8 +464,10 @@ def build_view(briefing: Briefing, page_size: str = "A4") -> BriefingView:
     zone = _zone(briefing.timezone)
     within_week = briefing.window_end - briefing.window_start < timedelta(days=6)
     time_format = "%a %H:%M" if within_week else "%d %b %H:%M"
-    stories = tuple(
-        _StoryBuilder(brief, number, zone, time_format).build()
+    stories = _mark_sections(
+        _StoryBuilder(brief, number, zone, time_format).build(
+            briefing.date, briefing.archive_url
+        )
         for number, brief in enumerate(briefing.stories, start=1)
     )
     if stories:
@@ -487,6 +590,8 @@ def _story_text(story: StoryView) -> list[str]:
         f"    {_plural(story.sources, 'source')} · {_plural(story.origins, 'independent origin')}"
     )
     lines.append("")
+    if story.changes:
+        lines += _changes_text(story.changes)
     for sentence in story.summary:
         lines += _wrap(f"{sentence.text} [{sentence.source.number}]", "      ", "    - ")
     if story.key_claims:
@@ -525,6 +630,25 @@ def _story_text(story: StoryView) -> list[str]:
     return lines
 
 
+def _changes_text(changes: ChangesView) -> list[str]:
+    lines = [f"    NEW SINCE {changes.since_date.upper()} ({changes.url})"]
+    for move in changes.figures:
+        now = "; ".join(f"{v.text} {_refs(v.sources)}" for v in move.after)
+        lines += _wrap(
+            f"{move.quantity}: {'; '.join(move.before)} {changes.since_label}, {now} today",
+            "      ",
+            "    + ",
+        )
+    if changes.new_sources:
+        lines += _wrap(f"New sources: {', '.join(changes.new_sources)}", "      ", "    + ")
+    for claim in changes.new_claims:
+        label = "New denial" if claim.stance == "denies" else "New claim"
+        lines += _wrap(f"{label}: {_claim_line(claim)}", "      ", "    + ")
+    if changes.more_claims:
+        lines += [f"    + {_plural(changes.more_claims, 'more new claim')} below"]
+    return [*lines, ""]
+
+
 def render_text(briefing: Briefing) -> str:
     """The plain-text part: the same content, wrapped for a terminal mail client.
 
@@ -545,8 +669,12 @@ def render_text(briefing: Briefing) -> str:
     if view.stories:
         lines += ["", "CONTENTS"]
         for story in view.stories:
+            if story.section_first:
+                lines += [f"  {story.section}"]
             lines += _wrap(story.headline, "     ", f"{story.number:>3}. ")
     for story in view.stories:
+        if story.section_first:
+            lines += ["", rule, f"{story.section}".upper(), rule]
         lines += ["", rule[: _TEXT_WIDTH // 2], "", *_story_text(story)]
     lines += [
         "",

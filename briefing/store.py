@@ -7,7 +7,7 @@ runs in its own transaction. Times are stored as ISO-8601 UTC strings so they so
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -125,11 +125,29 @@ def _m004_discovered_feed(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE feeds ADD COLUMN discovered_url TEXT")
 
 
+def _m005_edition_stories(db: sqlite3.Connection) -> None:
+    """Which stories each per-reader selection's edition of a briefing showed, so a developing
+    story says what is new since that reader last saw it."""
+    _statements(
+        db,
+        """
+        CREATE TABLE edition_stories (
+            date TEXT NOT NULL REFERENCES briefings(date) ON DELETE CASCADE,
+            selection TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            PRIMARY KEY (date, selection, story_id)
+        );
+        CREATE INDEX edition_stories_story ON edition_stories(story_id)
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
     ("002_feed_ttl", _m002_feed_ttl),
     ("003_gone_recheck", _m003_gone_recheck),
     ("004_discovered_feed", _m004_discovered_feed),
+    ("005_edition_stories", _m005_edition_stories),
 ]
 
 
@@ -320,10 +338,58 @@ class Store:
             stories.setdefault(row["story_id"], []).append(_article(row))
         return sorted(stories.items())
 
+    def story_last_dates(self, story_ids: Sequence[str], *, before_date: str) -> dict[str, str]:
+        """story id -> the latest briefing date before ``before_date`` that showed it."""
+        out: dict[str, str] = {}
+        for i in range(0, len(story_ids), 500):
+            chunk = list(story_ids[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                f"SELECT story_id, max(date) FROM briefing_articles"
+                f" WHERE story_id IN ({marks}) AND date < ? GROUP BY story_id",
+                [*chunk, before_date],
+            ):
+                out[r[0]] = r[1]
+        return out
+
+    def edition_last_dates(
+        self, selection: str, story_ids: Sequence[str], *, before_date: str
+    ) -> dict[str, str]:
+        """story id -> the latest date before ``before_date`` whose edition for ``selection``
+        showed it."""
+        out: dict[str, str] = {}
+        for i in range(0, len(story_ids), 500):
+            chunk = list(story_ids[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                f"SELECT story_id, max(date) FROM edition_stories WHERE selection = ?"
+                f" AND story_id IN ({marks}) AND date < ? GROUP BY story_id",
+                [selection, *chunk, before_date],
+            ):
+                out[r[0]] = r[1]
+        return out
+
+    def story_articles_through(
+        self, story_id: str, *, since_date: str, through_date: str
+    ) -> list[Article]:
+        """The articles briefings dated in [since_date, through_date] showed in ``story_id``."""
+        rows = self.db.execute(
+            "SELECT a.* FROM briefing_articles b JOIN articles a ON a.id = b.article_id"
+            " WHERE b.story_id = ? AND b.date >= ? AND b.date <= ? ORDER BY a.published, a.id",
+            (story_id, since_date, through_date),
+        )
+        return [_article(r) for r in rows]
+
     def record_briefing(
-        self, date: str, as_of: datetime, memberships: dict[str, str], headlines: dict[str, str]
+        self,
+        date: str,
+        as_of: datetime,
+        memberships: dict[str, str],
+        headlines: dict[str, str],
+        editions: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
-        """Record which articles (article id -> story id) the briefing for ``date`` used."""
+        """Record which articles (article id -> story id) the briefing for ``date`` used, and
+        which stories each per-reader selection's edition showed (selection -> story ids)."""
         with self.transaction() as db:
             db.execute("DELETE FROM briefings WHERE date = ?", (date,))
             db.execute(
@@ -333,6 +399,11 @@ class Store:
             db.executemany(
                 "INSERT INTO briefing_articles(date, article_id, story_id) VALUES (?, ?, ?)",
                 [(date, a, s) for a, s in sorted(memberships.items())],
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO edition_stories(date, selection, story_id)"
+                " VALUES (?, ?, ?)",
+                [(date, k, s) for k, ids in sorted((editions or {}).items()) for s in ids],
             )
             for story_id, headline in sorted(headlines.items()):
                 db.execute(
