@@ -128,6 +128,9 @@ def run(
     )
     for path in result.paths:
         out.print(str(path))
+    if result.pruned:
+        out.print(f"pruned {len(result.pruned)} day folder(s) past archive.keep_days:"
+                  f" {', '.join(result.pruned)}")
     if result.delivery is not None:
         _print_delivery(result.delivery)
         if result.delivery.failed or result.delivery.deferred:
