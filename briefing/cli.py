@@ -36,7 +36,8 @@ sources_app = typer.Typer(no_args_is_help=True, help="Manage the feeds you follo
 app.add_typer(sources_app, name="sources")
 
 err_console = Console(stderr=True)
-out = Console(highlight=False)
+# soft_wrap: a line printed is one line, whatever the width (a pipe or a file is not 80 columns).
+out = Console(highlight=False, soft_wrap=True)
 
 ConfigOption = Annotated[
     Path, typer.Option("--config", "-c", help="Path to config.yaml.", show_default=True)
