@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 INDEX_NAME = "index.html"
 FEED_NAME = "feed.xml"
 TOP_HEADLINES = 3
+FEED_DAYS = 30
+"""feed.xml carries the newest days only (each entry holds a whole briefing); index.html lists
+every day kept."""
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ATOM = "http://www.w3.org/2005/Atom"
 
@@ -184,9 +187,10 @@ def entry_id(title: str, day: str) -> str:
 
 
 def atom_feed(days: Sequence[ArchivedDay], title: str) -> bytes:
-    """An Atom 1.0 document with one entry per day. Links are relative to the outbox, so the
-    feed works read from disk or served from any address."""
+    """An Atom 1.0 document with one entry per day (the newest ``FEED_DAYS``). Links are
+    relative to the outbox, so the feed works read from disk or served from any address."""
     ET.register_namespace("", _ATOM)
+    days = days[:FEED_DAYS]
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
         element = ET.SubElement(parent, f"{{{_ATOM}}}{tag}", attrs)
