@@ -233,3 +233,25 @@ def test_the_feed_of_briefings_is_not_collected_back(two_days: TwoDays, tmp_path
     assert built["stories"]
     used = {a["source"] for story in built["stories"] for a in story["articles"]}
     assert not used & {"Own briefings", "Served briefings"}
+
+
+def _day(day: str, headline: str = "Harbour reopens") -> archive.ArchivedDay:
+    return archive.ArchivedDay(
+        date=day, title="Daily Briefing", as_of=datetime.fromisoformat(f"{day}T07:00:00+00:00"),
+        story_count=1, headlines=(headline,), html="<html><body><p>x</p></body></html>",
+        has_pdf=False,
+    )
+
+
+def test_feed_keeps_the_newest_days_and_escapes_what_it_shows() -> None:
+    days = [_day(f"2026-10-{n:02d}", "<script>alert(1)</script> & more") for n in range(31, 0, -1)]
+    feed = feedparser.parse(archive.atom_feed(days, "Mine & yours"))
+    assert not feed.bozo
+    assert feed.feed.title == "Mine & yours"
+    assert len(feed.entries) == archive.FEED_DAYS
+    assert feed.entries[0].link == "2026-10-31/briefing.html"
+    assert all(len(e.links) == 1 for e in feed.entries)  # no PDF, no enclosure
+    page = archive.index_html(days, "Mine & yours")
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
+    assert "2026-10-01/briefing.html" in page and "briefing.pdf" not in page
