@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 import lxml.html
 import pytest
+import render_look
 import yaml
 from helpers_http import LoopbackServer, static
 
@@ -138,7 +139,6 @@ def test_index_lists_every_day_with_links_that_resolve(two_days: TwoDays) -> Non
 
 @pytest.mark.slow
 def test_index_page_in_chromium(two_days: TwoDays, tmp_path: Path) -> None:
-    render_look = pytest.importorskip("render_look")
     if render_look.tools_missing():
         pytest.skip(f"missing: {', '.join(render_look.tools_missing())}")
     index = two_days.outbox / "index.html"
