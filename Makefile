@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 SYSDEPS := $(VENV)/.sysdeps-stamp
+TESTDEPS := $(VENV)/.testdeps-stamp
 # The bundled samples are dated 2026-11-20/21: `make run` builds the briefing as of this moment
 # so they fall in its 24-hour window. Override: make run SAMPLES_AS_OF=...
 SAMPLES_AS_OF ?= 2026-11-21T07:00:00Z
@@ -22,6 +23,12 @@ $(SYSDEPS): scripts/system-deps.sh
 	bash scripts/system-deps.sh
 	@touch $(SYSDEPS)
 
+# Chromium and poppler are for the tests only: `make run` does not install them.
+$(TESTDEPS): scripts/system-deps.sh
+	@mkdir -p $(VENV)
+	bash scripts/system-deps.sh test
+	@touch $(TESTDEPS)
+
 sysdeps: $(SYSDEPS)
 
 run: $(SYSDEPS) $(STAMP)
@@ -33,12 +40,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-pytest: $(SYSDEPS) $(STAMP)
+pytest: $(SYSDEPS) $(TESTDEPS) $(STAMP)
 	$(VENV)/bin/pytest
 
 test: lint typecheck pytest
 
-bench: $(SYSDEPS) $(STAMP)
+bench: $(SYSDEPS) $(TESTDEPS) $(STAMP)
 	$(PY) bench/run_all.py
 
 clean:

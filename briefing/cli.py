@@ -7,7 +7,6 @@ bad input; 3 another build holds the lock; 4 ``status`` found something that nee
 from __future__ import annotations
 
 import functools
-import logging
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, time
@@ -16,11 +15,11 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.logging import RichHandler
 
 from .config import Config, load_config
 from .errors import BriefingError, InputError
 from .lock import build_lock
+from .logs import setup_logging
 from .store import Store
 from .when import briefing_date, parse_as_of
 
@@ -37,7 +36,8 @@ sources_app = typer.Typer(no_args_is_help=True, help="Manage the feeds you follo
 app.add_typer(sources_app, name="sources")
 
 err_console = Console(stderr=True)
-out = Console(highlight=False)
+# soft_wrap: a line printed is one line, whatever the width (a pipe or a file is not 80 columns).
+out = Console(highlight=False, soft_wrap=True)
 
 ConfigOption = Annotated[
     Path, typer.Option("--config", "-c", help="Path to config.yaml.", show_default=True)
@@ -75,14 +75,7 @@ def guarded(fn: F) -> F:
 
 
 def _setup_logging(verbose: bool) -> None:
-    # A rich console looks sys.stderr up at each write, so log lines go above a progress bar
-    # (rich redirects stderr while the bar is live) instead of through it.
-    handler = RichHandler(console=Console(stderr=True), show_path=False, markup=False)
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(name)s: %(message)s",
-        handlers=[handler],
-    )
+    setup_logging(verbose)
 
 
 def _now() -> datetime:
@@ -128,6 +121,9 @@ def run(
     )
     for path in result.paths:
         out.print(str(path))
+    if result.pruned:
+        out.print(f"pruned {len(result.pruned)} day folder(s) past archive.keep_days:"
+                  f" {', '.join(result.pruned)}")
     if result.delivery is not None:
         _print_delivery(result.delivery)
         if result.delivery.failed or result.delivery.deferred:
@@ -243,6 +239,29 @@ def status(config: ConfigOption = Path("config.yaml")) -> None:
     out.print(status_mod.format_status(found, cfg))
     if found.needs_attention:
         raise typer.Exit(4)
+
+
+@app.command()
+@guarded
+def init(
+    folder: Annotated[
+        Path, typer.Argument(help="Folder for config.yaml, outbox/ and feeds.opml.")
+    ] = Path("."),
+) -> None:
+    """Start here: write a commented config.yaml, an empty outbox and a sample feeds.opml."""
+    from .starter import init_folder
+
+    result = init_folder(folder)
+    for path in result.written:
+        out.print(f"wrote {path}{'/' if path.is_dir() else ''}")
+    for path in result.kept:
+        out.print(f"kept {path} (already there)")
+    out.print(
+        f"next: add your feeds to {result.config} (or `briefing sources import"
+        f" {folder / 'feeds.opml'} --config {result.config}`), then"
+        f" `briefing run --config {result.config}`",
+        soft_wrap=True,
+    )
 
 
 @sources_app.command("import")

@@ -270,6 +270,9 @@ class _Collector:
             etag=headers.get("etag"), last_modified=headers.get("last-modified"),
         ))
         problems = [f"malformed feed: {feed.problem}"] if feed.problem else []
+        if feed.briefing_feed:
+            log.info("%s is a feed of briefings: its entries are not collected as articles",
+                     source.name)
         if state.discovered_url:
             problems.insert(0, _discovery_hint(source, state.discovered_url))
         return FeedResult(source.name, source.url, "ok", len(new), len(feed.entries),

@@ -243,6 +243,14 @@ class PdfConfig(_Strict):
     timeout_seconds: float = Field(default=120.0, gt=0)
 
 
+class ArchiveConfig(_Strict):
+    """``<outbox>/index.html`` and ``<outbox>/feed.xml`` list the day folders kept."""
+
+    keep_days: int | None = Field(default=90, ge=1, le=36500)
+    """Day folders older than this many days before the newest briefing are removed; null keeps
+    every one."""
+
+
 class Config(_Strict):
     sources: list[SourceConfig] = Field(default_factory=list)
     database: Path = Path("briefing.db")
@@ -260,6 +268,7 @@ class Config(_Strict):
     cluster: ClusterConfig = Field(default_factory=ClusterConfig)
     sections: list[SectionConfig] = Field(default_factory=list)
     archive_url: str | None = None
+    archive: ArchiveConfig = Field(default_factory=ArchiveConfig)
     path: Path | None = Field(default=None, exclude=True)
 
     @field_validator("timezone")

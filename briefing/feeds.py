@@ -26,6 +26,8 @@ _BLOCK_TAGS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
     "pre", "table", "tr", "section", "article", "figure", "figcaption", "header", "footer", "hr",
 }
+# Names this program in the <generator> of the feed of briefings it writes (archive.py).
+GENERATOR_URI = "https://github.com/briefing/briefing"
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "template")
 
 
@@ -56,6 +58,9 @@ class ParsedFeed:
     bozo: bool
     problem: str | None
     is_feed: bool
+    briefing_feed: bool = False
+    """The feed of briefings this program writes (``feed.xml``): its entries are briefings built
+    from articles, never articles themselves, so they are not returned."""
 
     @property
     def malformed(self) -> bool:
@@ -223,6 +228,9 @@ def parse_feed(body: bytes, headers: Mapping[str, str], *, now: datetime) -> Par
     if not is_feed and problem is None:
         problem = "not a recognised feed format"
 
+    if _is_briefing_feed(parsed):
+        return ParsedFeed(_feed_title(parsed), (), _ttl(parsed), bool(parsed.get("bozo")),
+                          problem, is_feed, briefing_feed=True)
     guid_counts = Counter(guid for guid, _link in uris if guid)
     entries: list[FeedEntry] = []
     seen: set[str] = set()
@@ -249,9 +257,17 @@ def parse_feed(body: bytes, headers: Mapping[str, str], *, now: datetime) -> Par
             when = now
         entries.append(FeedEntry(identity, guid, link, title, html, when.replace(microsecond=0),
                                  date_parsed))
-    title = html_to_text(str(parsed.feed.get("title") or "")).replace("\n", " ")
-    return ParsedFeed(title, tuple(entries), _ttl(parsed), bool(parsed.get("bozo")), problem,
-                      is_feed)
+    return ParsedFeed(_feed_title(parsed), tuple(entries), _ttl(parsed), bool(parsed.get("bozo")),
+                      problem, is_feed)
+
+
+def _feed_title(parsed: Any) -> str:
+    return html_to_text(str(parsed.feed.get("title") or "")).replace("\n", " ")
+
+
+def _is_briefing_feed(parsed: Any) -> bool:
+    generator = parsed.feed.get("generator_detail") or {}
+    return str(generator.get("href") or "").rstrip("/") == GENERATOR_URI
 
 
 # feed+json is left out: feedparser cannot read JSON Feed.

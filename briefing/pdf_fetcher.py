@@ -14,7 +14,9 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-ASSETS_DIR = Path(__file__).resolve().parents[1] / "templates" / "assets"
+from .resources import assets_dir
+
+ASSETS_DIR = assets_dir()
 ASSET_BASE = "https://assets.briefing.invalid/"
 _ASSET_HOST = urlsplit(ASSET_BASE).hostname
 _ASSET_TYPES = {".css", ".png", ".svg", ".jpg", ".jpeg", ".woff", ".woff2", ".ttf", ".otf"}

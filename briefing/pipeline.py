@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import briefing_json, deliver, outbox, render, sections, selection
+from . import archive, briefing_json, deliver, outbox, render, sections, selection
 from .collect import CollectReport, collect_sources
 from .config import Config
 from .mail import MailContent
@@ -27,6 +27,7 @@ class RunResult:
     paths: list[Path] = field(default_factory=list)
     collect: CollectReport | None = None
     delivery: deliver.DeliveryReport | None = None
+    pruned: list[str] = field(default_factory=list)
 
 
 def collect(
@@ -270,6 +271,19 @@ def write_outbox(config: Config, briefing: Briefing, files: dict[str, bytes]) ->
     return outbox.write_files(outbox.day_folder(config.outbox, briefing.date), files)
 
 
+def update_archive(config: Config, store: Store, now: datetime) -> archive.ArchiveResult:
+    """Prune day folders past ``archive.keep_days`` (never a day with deliveries still to make)
+    and rewrite ``index.html`` and ``feed.xml``; what was pruned is remembered for ``status``."""
+    unfinished = {row.date for row in store.deliveries(states=deliver.UNFINISHED)}
+    result = archive.update_archive(
+        config.outbox, config.title, config.archive.keep_days, protected=unfinished
+    )
+    if result.pruned:
+        store.mark_run("prune", now, " ".join(result.pruned))
+        log.info("archive: removed the day folders %s", ", ".join(result.pruned))
+    return result
+
+
 def run_once(
     config: Config,
     store: Store,
@@ -293,7 +307,9 @@ def run_once(
         paths = write_outbox(config, briefing, files)
     record(store, briefing, editions.shown)
     store.mark_run("build", now, briefing.date)
-    result = RunResult(briefing=briefing, paths=paths, collect=report)
+    kept = update_archive(config, store, now)
+    result = RunResult(briefing=briefing, paths=paths + kept.paths, collect=report,
+                       pruned=kept.pruned)
     if send:
         result.delivery = deliver.deliver_pending(config, store, now, briefing.date)
     return result

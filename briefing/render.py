@@ -25,11 +25,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from .errors import RenderError
 from .models import Article, Briefing, Claim, FigureSet, StoryBrief
+from .resources import templates_dir
 
 log = logging.getLogger(__name__)
 
-_REPO = Path(__file__).resolve().parents[1]
-TEMPLATES_DIR = _REPO / "templates"
+TEMPLATES_DIR = templates_dir()
+# The PDF worker runs as ``python -m briefing.pdf_worker`` from the folder that holds the package.
+_IMPORT_ROOT = Path(__file__).resolve().parents[1]
 _PAGE_SIZES = ("A4", "Letter")
 _LINK_SCHEMES = {"http", "https"}
 _UNSHOWABLE = re.compile(
@@ -550,7 +552,7 @@ def render_pdf(briefing: Briefing, *, page_size: str = "A4", timeout: float = 12
             input=html.encode("utf-8"),
             capture_output=True,
             timeout=timeout,
-            cwd=_REPO,
+            cwd=_IMPORT_ROOT,
             check=False,
         )
     except subprocess.TimeoutExpired:

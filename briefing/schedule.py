@@ -110,7 +110,10 @@ def _default_build(config: Config, store: Store, now: datetime) -> object:
 def _default_collect(config: Config, store: Store, now: datetime) -> object:
     from . import pipeline
 
-    return pipeline.collect(config, store, now)
+    report = pipeline.collect(config, store, now)
+    # One line per collect in place of the scheduler's own per-job messages, kept below INFO.
+    log.info("%s", report.summary_line())
+    return report
 
 
 def _default_deliver(config: Config, store: Store, now: datetime) -> object:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from .archive import day_folders
 from .config import Config
 from .deliver import FAILED, SENDING, UNCONFIRMED, UNFINISHED
 from .local import is_local
@@ -49,6 +50,9 @@ class Status:
     pending: tuple[Delivery, ...]
     failed: tuple[Delivery, ...]
     problems: tuple[str, ...]
+    days_kept: int = 0
+    last_prune: tuple[datetime, str] | None = None
+    """When day folders were last removed for ``archive.keep_days``, and their dates."""
 
     @property
     def needs_attention(self) -> bool:
@@ -145,7 +149,22 @@ def gather_status(config: Config, store: Store, now: datetime) -> Status:
         pending=pending,
         failed=failed,
         problems=tuple(problems),
+        days_kept=len(day_folders(config.outbox)),
+        last_prune=store.last_run("prune"),
     )
+
+
+def _archive_line(status: Status, config: Config) -> str:
+    keep = config.archive.keep_days
+    line = f"{status.days_kept} day folder{'s' if status.days_kept != 1 else ''} in the outbox"
+    line += f" (keep_days {keep})" if keep is not None else " (all kept)"
+    if status.last_prune is None:
+        return line + ", nothing pruned yet"
+    when, dates = status.last_prune
+    pruned = dates.split()
+    named = ", ".join(pruned) if len(pruned) <= 4 else f"{pruned[0]} to {pruned[-1]}"
+    return (line + f"; last pruned {_local(when, config)}: {len(pruned)} day"
+            f"{'s' if len(pruned) != 1 else ''} ({named})")
 
 
 def format_status(status: Status, config: Config) -> str:
@@ -160,6 +179,7 @@ def format_status(status: Status, config: Config) -> str:
         f"next briefing:  {local(status.next_briefing)}",
         f"last collect:   {local(status.last_collect)}",
         f"deliveries:     {len(status.pending)} pending, {len(status.failed)} failed",
+        f"archive:        {_archive_line(status, config)}",
         "feeds:",
     ]
     for feed in status.feeds:
