@@ -38,6 +38,7 @@ from sklearn.preprocessing import normalize
 
 from .config import ClusterConfig
 from .models import Article, Story, WhyGrouped
+from .terms import stem
 
 LEAD_WORDS = 200
 BODY_WORDS = 600
@@ -50,9 +51,16 @@ WHY_TERMS = 8
 IDF_FULL_DOCS = 20
 NAME_SCAN_CHARS = 1600
 MAX_BLOCK = 1000
-BLOCK_STEP = 0.05
+BLOCK_STEP = 0.02
 # Candidate pairs allowed per article in the window (see _candidate_pairs).
 PAIRS_PER_ARTICLE = 400
+# A text of up to TEASER_WORDS words is a teaser (compared by its head alone); from
+# FULL_TEXT_WORDS on it is a full text, whose body carries BODY_SHARE of its vector.
+TEASER_WORDS = 30
+FULL_TEXT_WORDS = 150
+BODY_SHARE = 0.95
+SHORT_BODY_SHARE = 0.5
+_HEAD_TOKEN = re.compile(r"(?u)\b\w[\w']*")
 
 # Names are capitalised spans found by a regular expression: a named-entity model (spaCy,
 # NLTK) would need a download at run time, which the project forbids.
@@ -94,6 +102,15 @@ class _Features:
     name_columns: int
     leading: sp.csr_matrix
     """Which names (columns) each article leans on: in its title or lead, or repeated early."""
+    body_weight: np.ndarray
+    """Each row's weight on its body part; the rest (squared) is on its head part."""
+    head_columns: int
+    """The last this many columns are the head part (title and teaser stems)."""
+
+    def evidence(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """The most two rows' vectors can agree, given the parts both have (see _features)."""
+        a, b = self.body_weight[rows], self.body_weight[cols]
+        return a * b + np.sqrt((1.0 - a * a) * (1.0 - b * b))
 
 
 def _aware(moment: datetime) -> datetime:
@@ -229,8 +246,40 @@ def _body(text: str) -> str:
     return " ".join(text[: BODY_WORDS * 12].split(None, BODY_WORDS)[:BODY_WORDS])
 
 
+def _head_terms(text: str) -> list[str]:
+    """Stems of the words and the numbers of a title and teaser: a dozen words must count
+    every form ("kept", "keeps") and figure ("19M") they have."""
+    terms = []
+    for token in _HEAD_TOKEN.findall(text.casefold().replace("’", "'")):
+        token = token.removesuffix("'s")
+        if token[0].isdigit():
+            terms.append(token)
+        elif len(token) > 1 and token not in _WORD_STOP_SET:
+            terms.append(stem(token))
+    return terms
+
+
+def _head(article: Article, lead: str) -> str:
+    return f"{article.title} {' '.join(lead.split(None, TEASER_WORDS)[:TEASER_WORDS])}"
+
+
+def _body_weight(lead: str) -> float:
+    """How much of a row rests on its body: none for a headline or teaser, ``BODY_SHARE`` for
+    a full text, in between for a few paragraphs."""
+    words = len(lead.split(None, FULL_TEXT_WORDS))
+    share = min(1.0, max(0.0, (words - TEASER_WORDS) / (FULL_TEXT_WORDS - TEASER_WORDS)))
+    return SHORT_BODY_SHARE + (BODY_SHARE - SHORT_BODY_SHARE) * share
+
+
 def _features(articles: Sequence[Article], stand_ins: frozenset[int] = frozenset()) -> _Features:
-    """Vectors of ``articles``; those in ``stand_ins`` (indexes) by their title alone."""
+    """Vectors of ``articles``; those in ``stand_ins`` (indexes) by their title alone.
+
+    A row has two parts: the body (title and body words, names) and the head (stems and
+    numbers of the title and the text's first ``TEASER_WORDS`` words). A full text rests on
+    both, a headline or teaser on its head alone, so a headline meets a full report of its
+    event by the report's own headline and lead rather than getting lost among its words;
+    ``_Features.evidence`` says how similar two rows can be at most, by which their similarity
+    is divided before any threshold applies."""
     leads = _without_templates(
         articles, ["" if i in stand_ins else _lead(a.text) for i, a in enumerate(articles)]
     )
@@ -253,14 +302,30 @@ def _features(articles: Sequence[Article], stand_ins: frozenset[int] = frozenset
             analyzer=_name_tokens, lowercase=False, binary=True, vocabulary=name_terms,
             dtype=np.float32,
         ).fit_transform([sorted(names) for names, _ in found])
-    matrix = sp.hstack([name_matrix * NAME_WEIGHT, word_matrix], format="csr")
-    if matrix.shape[1]:
-        matrix = normalize(matrix)
+    body = sp.hstack([name_matrix * NAME_WEIGHT, word_matrix], format="csr")
+    if body.shape[1]:
+        body = normalize(body)
+    head_matrix, head_terms = _weighted(
+        [_head(a, lead) for a, lead in zip(articles, leads, strict=True)],
+        CountVectorizer(analyzer=_head_terms, dtype=np.float32),
+    )
+    if head_matrix.shape[1]:
+        head_matrix = normalize(head_matrix)
+    weight = np.array([_body_weight(lead) for lead in leads], dtype=np.float32)
+    # A row with nothing in its head part (no title, no words) rests on its body alone.
+    empty_head = np.diff(head_matrix.indptr) == 0
+    weight[empty_head & (np.diff(body.indptr) > 0)] = 1.0
+    matrix = sp.hstack(
+        [sp.diags(weight) @ body, sp.diags(np.sqrt(1.0 - weight * weight)) @ head_matrix],
+        format="csr",
+    )
     return _Features(
         matrix=matrix,
-        names=name_terms + word_terms,
+        names=name_terms + word_terms + [f"~{t}" for t in head_terms],
         name_columns=len(name_terms),
         leading=leading,
+        body_weight=weight,
+        head_columns=len(head_terms),
     )
 
 
@@ -354,14 +419,23 @@ def _blocks(
             yield from _blocks(block, rows[keep], cols[keep], margin[keep], floor + BLOCK_STEP)
 
 
+def _similarities(members: np.ndarray, features: _Features) -> np.ndarray:
+    """Dense similarities among ``members``, each divided by the most the pair can reach."""
+    sub = features.matrix[members]
+    sims = (sub @ sub.T).toarray()
+    rows, cols = np.meshgrid(members, members, indexing="ij")
+    return sims / np.maximum(features.evidence(rows.ravel(), cols.ravel()), 1e-6).reshape(
+        sims.shape
+    )
+
+
 def _refine(
-    members: np.ndarray, matrix: sp.csr_matrix, hours: np.ndarray, settings: ClusterConfig
+    members: np.ndarray, features: _Features, hours: np.ndarray, settings: ClusterConfig
 ) -> list[np.ndarray]:
     """Split a linked group with average linkage, so every sub-group is similar on average."""
     if len(members) < 2:
         return [members]
-    sub = matrix[members]
-    sims = (sub @ sub.T).toarray()
+    sims = _similarities(members, features)
     gaps = np.abs(hours[members][:, None] - hours[members][None, :])
     need = _required(gaps, settings)
     # Distance 1 - (similarity - extra needed for the gap): the plain threshold then applies.
@@ -386,13 +460,15 @@ def _why(members: np.ndarray, features: _Features) -> WhyGrouped:
     if len(members) < 2:
         return WhyGrouped(terms=(), similarity=1.0)
     sub = features.matrix[members]
-    sims = (sub @ sub.T).toarray()
+    sims = _similarities(members, features)
     m = len(members)
     similarity = float((sims.sum() - np.trace(sims)) / (m * (m - 1)))
     # A name counts as shared where the articles lean on it, not where the body mentions it.
     present = np.asarray((sub > 0).sum(axis=0)).ravel()
     present[: features.name_columns] = np.asarray(features.leading[members].sum(axis=0)).ravel()
     weight = np.asarray(sub.sum(axis=0)).ravel()
+    # Head columns are stems: the words they come from are in the body columns.
+    present[len(features.names) - features.head_columns :] = 0
     shared = np.flatnonzero(present >= max(2, math.ceil(m / 2)))
     # The more articles share a term the earlier; then names before words, full names first.
     ranked = sorted(
@@ -502,13 +578,14 @@ def cluster_stories(
     hours = np.array([(_when(a) - now).total_seconds() / 3600.0 for a in fresh])
     firsts = np.array([copies[0] for copies in texts])
     rows, cols, sims = _candidate_pairs(matrix[firsts])
+    sims = sims / np.maximum(features.evidence(firsts[rows], firsts[cols]), 1e-6)
     margin = sims - _required(np.abs(hours[firsts][rows] - hours[firsts][cols]), settings)
     linked = margin >= 0
     groups: list[np.ndarray] = []
     stories = []
     for block in _blocks(np.arange(len(texts)), rows[linked], cols[linked], margin[linked], 0.0):
         position = {int(firsts[t]): t for t in block}
-        for story_texts in _refine(firsts[block], matrix, hours, settings):
+        for story_texts in _refine(firsts[block], features, hours, settings):
             members = np.sort(np.concatenate([texts[position[int(f)]] for f in story_texts]))
             groups.append(members)
             members_articles = tuple(sorted((fresh[i] for i in members), key=_chronological))
