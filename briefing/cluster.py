@@ -451,6 +451,76 @@ def _refine(
     return [members[labels == label] for label in np.unique(labels)]
 
 
+def _grouped(
+    firsts: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    margin: np.ndarray,
+    features: _Features,
+    hours: np.ndarray,
+    settings: ClusterConfig,
+) -> Iterator[np.ndarray]:
+    """Stories (as rows of ``firsts``' articles) from the linked pairs: each connected group is
+    refined by average linkage; one too large to refine at once is cut into blocks on its
+    stronger links, each refined, and the pieces then merged again by average linkage."""
+    n = len(firsts)
+    for component in _components(np.arange(n), rows, cols, n):
+        if len(component) <= MAX_BLOCK:
+            yield from _refine(firsts[component], features, hours, settings)
+            continue
+        pieces = [
+            piece
+            for block in _blocks(component, rows, cols, margin, BLOCK_STEP)
+            for piece in _refine(firsts[block], features, hours, settings)
+        ]
+        yield from _merge_pieces(pieces, features, hours, settings)
+
+
+def _merge_pieces(
+    pieces: list[np.ndarray], features: _Features, hours: np.ndarray, settings: ClusterConfig
+) -> list[np.ndarray]:
+    """Average linkage over groups already formed: merge the two groups whose mean
+    similarity (sums of similarities over sums of what the pairs can reach, gap penalty of
+    their mean times added) is highest, while it clears ``average_similarity``. Sums add up
+    when groups merge, so the mean similarity of merged groups is exact."""
+    k = len(pieces)
+    if k < 2:
+        return pieces
+    membership = sp.csr_matrix(
+        (
+            np.ones(sum(len(p) for p in pieces), dtype=np.float32),
+            (np.repeat(np.arange(k), [len(p) for p in pieces]), np.concatenate(pieces)),
+        ),
+        shape=(k, features.matrix.shape[0]),
+    )
+    sums = membership @ features.matrix
+    total = (sums @ sums.T).toarray().astype(np.float64)
+    body = membership @ features.body_weight.astype(np.float64)
+    head = membership @ np.sqrt(1.0 - features.body_weight.astype(np.float64) ** 2)
+    reach = np.outer(body, body) + np.outer(head, head)
+    sizes = np.array([len(p) for p in pieces], dtype=np.float64)
+    when = np.array([hours[p].mean() for p in pieces])
+    groups: list[list[int]] = [[i] for i in range(k)]
+    alive = np.ones(k, dtype=bool)
+    while True:
+        extra = _required(np.abs(when[:, None] - when[None, :]), settings) - settings.similarity
+        score = total / np.maximum(reach, 1e-9) - extra
+        score[~alive] = -np.inf
+        score[:, ~alive] = -np.inf
+        np.fill_diagonal(score, -np.inf)
+        i, j = np.unravel_index(int(np.argmax(score)), score.shape)
+        if score[i, j] < settings.average_similarity:
+            break
+        for matrix in (total, reach):
+            matrix[i, :] += matrix[j, :]
+            matrix[:, i] += matrix[:, j]
+        when[i] = (when[i] * sizes[i] + when[j] * sizes[j]) / (sizes[i] + sizes[j])
+        sizes[i] += sizes[j]
+        groups[i].extend(groups[j])
+        alive[j] = False
+    return [np.sort(np.concatenate([pieces[g] for g in groups[i]])) for i in np.flatnonzero(alive)]
+
+
 def _story_id(article_ids: Sequence[str]) -> str:
     digest = hashlib.sha1("\n".join(sorted(article_ids)).encode("utf-8")).hexdigest()
     return f"s-{digest[:16]}"
@@ -583,20 +653,21 @@ def cluster_stories(
     linked = margin >= 0
     groups: list[np.ndarray] = []
     stories = []
-    for block in _blocks(np.arange(len(texts)), rows[linked], cols[linked], margin[linked], 0.0):
-        position = {int(firsts[t]): t for t in block}
-        for story_texts in _refine(firsts[block], features, hours, settings):
-            members = np.sort(np.concatenate([texts[position[int(f)]] for f in story_texts]))
-            groups.append(members)
-            members_articles = tuple(sorted((fresh[i] for i in members), key=_chronological))
-            stories.append(
-                Story(
-                    id=_story_id([a.id for a in members_articles]),
-                    articles=members_articles,
-                    origins={a.id: origins.get(a.id, a.id) for a in members_articles},
-                    why_grouped=_why(story_texts if len(story_texts) > 1 else members, features),
-                )
+    position = {int(f): t for t, f in enumerate(firsts)}
+    for story_texts in _grouped(
+        firsts, rows[linked], cols[linked], margin[linked], features, hours, settings
+    ):
+        members = np.sort(np.concatenate([texts[position[int(f)]] for f in story_texts]))
+        groups.append(members)
+        members_articles = tuple(sorted((fresh[i] for i in members), key=_chronological))
+        stories.append(
+            Story(
+                id=_story_id([a.id for a in members_articles]),
+                articles=members_articles,
+                origins={a.id: origins.get(a.id, a.id) for a in members_articles},
+                why_grouped=_why(story_texts if len(story_texts) > 1 else members, features),
             )
+        )
     if prior:
         sizes = np.array([len(p.articles) for p in prior])
         starts = n + np.concatenate([[0], np.cumsum(sizes)[:-1]])
