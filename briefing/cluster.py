@@ -60,6 +60,7 @@ TEASER_WORDS = 30
 FULL_TEXT_WORDS = 150
 BODY_SHARE = 0.95
 SHORT_BODY_SHARE = 0.5
+FULL_TEXT_EASING = 0.1
 _HEAD_TOKEN = re.compile(r"(?u)\b\w[\w']*")
 
 # Names are capitalised spans found by a regular expression: a named-entity model (spaCy,
@@ -110,7 +111,8 @@ class _Features:
     def evidence(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """The most two rows' vectors can agree, given the parts both have (see _features)."""
         a, b = self.body_weight[rows], self.body_weight[cols]
-        return a * b + np.sqrt((1.0 - a * a) * (1.0 - b * b))
+        depth = (a + b) / (2.0 * BODY_SHARE)
+        return (a * b + np.sqrt((1.0 - a * a) * (1.0 - b * b))) * (1.0 - FULL_TEXT_EASING * depth)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -526,13 +528,52 @@ def _story_id(article_ids: Sequence[str]) -> str:
     return f"s-{digest[:16]}"
 
 
-def _why(members: np.ndarray, features: _Features) -> WhyGrouped:
+def _headline_terms(titles: Sequence[str]) -> list[str]:
+    """Words the headlines share, as spelled most often, the most widely shared first: each
+    in at least two headlines and a quarter of them (forms of one word count as one)."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    headlines: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for title in titles:
+        seen = set()
+        for token in _HEAD_TOKEN.findall(title.replace("’", "'")):
+            token = token.removesuffix("'s")
+            folded = token.casefold()
+            if len(token) < 2 or token[0].isdigit() or folded in _WORD_STOP_SET:
+                continue
+            key = stem(folded)
+            spellings[key][token] += 1
+            first.setdefault(key, len(first))
+            seen.add(key)
+        headlines.update(seen)
+    need = max(2, math.ceil(len(titles) / 4))
+    shared = [key for key, n in headlines.items() if n >= need]
+    shared.sort(key=lambda key: (-headlines[key], first[key]))
+    return [_spelling(spellings[key]) for key in shared[:WHY_TERMS]]
+
+
+def _spelling(forms: Counter[str]) -> str:
+    """The most common form; lower case when a third of the headlines write it so (a common
+    word that title-case headlines capitalise), so names keep their capitals."""
+    lower = sum(n for form, n in forms.items() if form.islower())
+    if 3 * lower >= forms.total():
+        return max((form for form in forms if form.islower()), key=lambda f: (forms[f], f))
+    return forms.most_common(1)[0][0]
+
+
+def _why(members: np.ndarray, features: _Features, articles: Sequence[Article]) -> WhyGrouped:
+    """What ``members`` share: for a story half or more of headlines and teasers the words of
+    their headlines, otherwise the names and words their texts lean on; and their mean
+    similarity."""
     if len(members) < 2:
         return WhyGrouped(terms=(), similarity=1.0)
-    sub = features.matrix[members]
     sims = _similarities(members, features)
     m = len(members)
     similarity = float((sims.sum() - np.trace(sims)) / (m * (m - 1)))
+    if np.mean(features.body_weight[members] <= SHORT_BODY_SHARE) >= 0.5:
+        terms = _headline_terms([articles[i].title for i in members if articles[i].title])
+        return WhyGrouped(terms=tuple(terms), similarity=round(similarity, 3))
+    sub = features.matrix[members]
     # A name counts as shared where the articles lean on it, not where the body mentions it.
     present = np.asarray((sub > 0).sum(axis=0)).ravel()
     present[: features.name_columns] = np.asarray(features.leading[members].sum(axis=0)).ravel()
@@ -665,7 +706,9 @@ def cluster_stories(
                 id=_story_id([a.id for a in members_articles]),
                 articles=members_articles,
                 origins={a.id: origins.get(a.id, a.id) for a in members_articles},
-                why_grouped=_why(story_texts if len(story_texts) > 1 else members, features),
+                why_grouped=_why(
+                    story_texts if len(story_texts) > 1 else members, features, every
+                ),
             )
         )
     if prior:

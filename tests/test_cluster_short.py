@@ -146,3 +146,18 @@ def test_stories_sharing_only_a_topic_word_stay_apart() -> None:
     }
     # No story mixes two events; each event is one story.
     assert _groups(stories) == expected
+
+
+def test_why_grouped_for_headlines_names_words_their_headlines_share() -> None:
+    articles = [
+        _article(f"t{i:02d}", f"Outlet {i % 5}", title, "", hours=1 + i % 6)
+        for i, (_, title, _) in enumerate(TOPIC_NEIGHBOURS)
+    ]
+    stories = _stories(articles)
+    titles = {a.id: a.title.casefold() for a in articles}
+    court = next(s for s in stories if "t00" in {a.id for a in s.articles})
+    assert "Brennick" in court.why_grouped.terms
+    for story in stories:
+        for term in story.why_grouped.terms:
+            shared = sum(term.casefold() in titles[a.id] for a in story.articles)
+            assert shared >= 2, (term, [a.title for a in story.articles])
