@@ -571,8 +571,8 @@ def _why(members: np.ndarray, features: _Features, articles: Sequence[Article]) 
     m = len(members)
     similarity = float((sims.sum() - np.trace(sims)) / (m * (m - 1)))
     if np.mean(features.body_weight[members] <= SHORT_BODY_SHARE) >= 0.5:
-        terms = _headline_terms([articles[i].title for i in members if articles[i].title])
-        return WhyGrouped(terms=tuple(terms), similarity=round(similarity, 3))
+        headline_terms = _headline_terms([articles[i].title for i in members if articles[i].title])
+        return WhyGrouped(terms=tuple(headline_terms), similarity=round(similarity, 3))
     sub = features.matrix[members]
     # A name counts as shared where the articles lean on it, not where the body mentions it.
     present = np.asarray((sub > 0).sum(axis=0)).ravel()
