@@ -8,7 +8,23 @@ Usage: .venv/bin/python bench/clusters.py [--shared PATH] [--articles N]
 (b) WikiRef220: gold label = topic (file name prefix). Topics are coarser than events, so this
     is reported for reference and not tuned to.
 (c) The five seed reports with their real dates (four April 2025 reports, one December 2024).
-(d) Cost: dedup + clustering of 2,500, 5,000 and N (default 10,000) articles synthesised from
+(d) Short-text dev sets, each scored for the project and for a naive baseline side by side
+    (TF-IDF with scikit-learn's defaults and English stop words over title + text, cosine,
+    average linkage over all pairs, its cut picked in hindsight as the best of a grid on the
+    very items scored; the project's settings are fixed and were never chosen on a held-out
+    part). Every item gets one publication time, so only words can separate stories.
+    - Emergent (url-versions-2015-06-14-clean.csv): each article headline alone, no body;
+      gold = the claim (claimId) it reports.
+    - FNC-1: every distinct headline (a title, no body) and every body (a text, no title) in
+      one window; gold = the connected groups of headline-body pairs labelled related (agree,
+      disagree, discuss), i.e. per claim its headlines and the bodies written over it;
+      unrelated pairs say nothing. Dev part: train_*; held-out part: competition_test_*.
+    - Multi-News teasers: the mixture of (a) with every document cut to its first sentence
+      (at most 30 words); half teasers: a random half of them cut (seeded).
+    Emergent and Multi-News are split by a hash of the gold group's id into a dev part (used
+    while choosing the project's settings) and a held-out part (never used to choose them);
+    each part is clustered on its own.
+(e) Cost: dedup + clustering of 2,500, 5,000 and N (default 10,000) articles synthesised from
     the Multi-News documents (each a random 30-60% of one document's sentences, spread over
     24 hours), each run in a fresh process so its peak resident memory is its own. CPU seconds
     per 1,000 articles staying flat is what "about linear" means here; wall time depends on
@@ -279,6 +295,8 @@ def seed_articles(shared: Path) -> tuple[list[Article], dict[str, str]]:
 
 TEASER_WORDS = 30
 BASELINE_CUTS = np.arange(0.025, 0.951, 0.025)
+GOAL_MARGIN = 0.08
+"""The goal: the project's F1 at least the baseline's best cut's plus this."""
 
 
 def part_of(group: str) -> str:
@@ -397,8 +415,9 @@ def compare(name: str, articles: Sequence[Article], gold: dict[str, str]) -> dic
     """Project and naive baseline side by side on one part of a dev set."""
     p, r, f = project(articles, gold)
     bp, br, bf, cut = naive_baseline(articles, gold)
+    verdict = "met" if f >= bf + GOAL_MARGIN else "missed"
     print(f"{name:<34} {len(articles):>5} {len(set(gold.values())):>5}  {p:.3f} {r:.3f} {f:.3f}"
-          f"   {bp:.3f} {br:.3f} {bf:.3f} ({cut:.3f})  {f - bf:+.3f}")
+          f"   {bp:.3f} {br:.3f} {bf:.3f} ({cut:.3f})  {f - bf:+.3f}  {verdict}")
     return {"f1": f, "precision": p, "recall": r, "baseline_f1": bf, "baseline_cut": cut}
 
 
@@ -468,10 +487,6 @@ def main() -> int:
     seeds = quality("seeds (real dates)", *seed_articles(args.shared),
                     now=datetime(2025, 4, 27, 6, 0, tzinfo=UTC))
 
-    print(f"\n{'short-text dev sets':<34} {'items':>5} {'gold':>5}  {'project P/R/F1':<17}"
-          f"   {'naive baseline P/R/F1 (best cut)':<33} {'F1 gap':>6}")
-    short = {name: compare(name, *subset) for name, subset in dev_sets(args.shared).items()}
-
     print(f"\n{'cost (dedup + cluster)':<24} {'stories':>7} {'origins':>7} {'wall s':>7} "
           f"{'CPU s':>7} {'CPU s/1k':>8} {'peak MB':>8} {'F1/row':>6}")
     costs = {}
@@ -493,6 +508,12 @@ def main() -> int:
     print("F1/row: BCubed F1 of the synthetic stories against the Multi-News row of each "
           "article's document (a sanity check: fragments of a short document often coincide, "
           "and untitled copies of a short text are kept apart as stand-in pages)")
+    # After the cost rows: a child process's peak resident memory counts its parent's at the
+    # time it was started, and the dense baselines below make the parent large.
+    print(f"\n{'short-text dev sets':<34} {'items':>5} {'gold':>5}  {'project P/R/F1':<17}"
+          f"   {'naive baseline P/R/F1 (best cut)':<33} {'F1 gap':>6}  goal +{GOAL_MARGIN:.2f}")
+    short = {name: compare(name, *subset) for name, subset in dev_sets(args.shared).items()}
+
     print(json.dumps({
         "multinews_bcubed_precision": round(multinews["precision"], 4),
         "multinews_bcubed_recall": round(multinews["recall"], 4),
