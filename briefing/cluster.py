@@ -54,9 +54,11 @@ MAX_BLOCK = 1000
 BLOCK_STEP = 0.02
 # Candidate pairs allowed per article in the window (see _candidate_pairs).
 PAIRS_PER_ARTICLE = 400
-# A text of up to TEASER_WORDS words is a teaser (compared by its head alone); from
-# FULL_TEXT_WORDS on it is a full text, whose body carries BODY_SHARE of its vector.
+# A text of up to TEASER_WORDS words is a teaser (compared mostly by its head); from
+# FULL_TEXT_WORDS on it is a full text, whose body carries BODY_SHARE of its vector. The head
+# is the title and the text's first HEAD_WORDS words.
 TEASER_WORDS = 30
+HEAD_WORDS = 60
 FULL_TEXT_WORDS = 150
 BODY_SHARE = 0.95
 SHORT_BODY_SHARE = 0.5
@@ -262,7 +264,7 @@ def _head_terms(text: str) -> list[str]:
 
 
 def _head(article: Article, lead: str) -> str:
-    return f"{article.title} {' '.join(lead.split(None, TEASER_WORDS)[:TEASER_WORDS])}"
+    return f"{article.title} {' '.join(lead.split(None, HEAD_WORDS)[:HEAD_WORDS])}"
 
 
 def _body_weight(lead: str) -> float:
@@ -277,7 +279,7 @@ def _features(articles: Sequence[Article], stand_ins: frozenset[int] = frozenset
     """Vectors of ``articles``; those in ``stand_ins`` (indexes) by their title alone.
 
     A row has two parts: the body (title and body words, names) and the head (stems and
-    numbers of the title and the text's first ``TEASER_WORDS`` words). A full text rests on
+    numbers of the title and the text's first ``HEAD_WORDS`` words). A full text rests on
     both, a headline or teaser on its head alone, so a headline meets a full report of its
     event by the report's own headline and lead rather than getting lost among its words;
     ``_Features.evidence`` says how similar two rows can be at most, by which their similarity
