@@ -1,9 +1,14 @@
 """Group a window's articles into stories and rank them: the cluster stage.
 
-Each article becomes a TF-IDF vector (scikit-learn) of the words of its title and of its
-body's first ``BODY_WORDS`` words (reports of one event that open differently still share
-wording further down), plus the names it mentions (capitalised spans: people, places,
-organisations); the names shown as evidence are those its title and lead lean on. Copies of
+Each article becomes a TF-IDF vector (scikit-learn) in two parts. The body part holds the
+words of its title and of its body's first ``BODY_WORDS`` words (reports of one event that
+open differently still share wording further down), plus the names it mentions (capitalised
+spans: people, places, organisations). The head part holds the stems and numbers of its title
+and first ``HEAD_WORDS`` words. How much of the vector each part carries follows how much text
+the article has: a full text rests mostly on its body, a headline or teaser mostly on its head,
+and a pair's similarity is divided by the most their parts let them reach, so one threshold
+serves headlines, teasers, full texts and stories that mix them. The names shown as evidence
+are those the titles and leads lean on; for a story of headlines, the words they share. Copies of
 one text are grouped as one, except a short stand-in page (an embed notice, an archive note)
 found under unrelated headlines or none: each copy of it is placed by its headline alone
 (without one it is a story of its own). Neighbours come from a sparse product restricted to
@@ -11,7 +16,8 @@ distinctive features (an inverted index: only articles sharing a rare term meet)
 grows with the number of articles rather than its square; a pair is linked when its similarity
 clears a threshold that rises with the publication gap. Linked groups are then refined by
 average-linkage agglomerative clustering (scikit-learn) so one loose link cannot chain two
-events together. A new story that matches a story of an earlier briefing takes over its id and
+events together; a group too large to refine at once is refined in blocks whose pieces are
+merged again by average linkage. A new story that matches a story of an earlier briefing takes over its id and
 is marked developing.
 """
 
