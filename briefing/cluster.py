@@ -8,17 +8,17 @@ and first ``HEAD_WORDS`` words. How much of the vector each part carries follows
 the article has: a full text rests mostly on its body, a headline or teaser mostly on its head,
 and a pair's similarity is divided by the most their parts let them reach, so one threshold
 serves headlines, teasers, full texts and stories that mix them. The names shown as evidence
-are those the titles and leads lean on; for a story of headlines, the words they share. Copies of
-one text are grouped as one, except a short stand-in page (an embed notice, an archive note)
-found under unrelated headlines or none: each copy of it is placed by its headline alone
-(without one it is a story of its own). Neighbours come from a sparse product restricted to
-distinctive features (an inverted index: only articles sharing a rare term meet), so the cost
-grows with the number of articles rather than its square; a pair is linked when its similarity
-clears a threshold that rises with the publication gap. Linked groups are then refined by
-average-linkage agglomerative clustering (scikit-learn) so one loose link cannot chain two
-events together; a group too large to refine at once is refined in blocks whose pieces are
-merged again by average linkage. A new story that matches a story of an earlier briefing takes over its id and
-is marked developing.
+are those the titles and leads lean on; for a story of headlines, the words they share.
+Copies of one text are grouped as one, except a short stand-in page (an embed notice, an
+archive note) found under unrelated headlines or none: each copy of it is placed by its
+headline alone (without one it is a story of its own). Neighbours come from a sparse product
+restricted to distinctive features (an inverted index: only articles sharing a rare term meet),
+so the cost grows with the number of articles rather than its square; a pair is linked when its
+similarity clears a threshold that rises with the publication gap. Linked groups are then
+refined by average-linkage agglomerative clustering (scikit-learn) so one loose link cannot
+chain two events together; a group too large to refine at once is refined in blocks whose
+pieces are merged again by average linkage. A new story that matches a story of an earlier
+briefing takes over its id and is marked developing.
 """
 
 from __future__ import annotations
@@ -433,10 +433,7 @@ def _similarities(members: np.ndarray, features: _Features) -> np.ndarray:
     """Dense similarities among ``members``, each divided by the most the pair can reach."""
     sub = features.matrix[members]
     sims = (sub @ sub.T).toarray()
-    rows, cols = np.meshgrid(members, members, indexing="ij")
-    return sims / np.maximum(features.evidence(rows.ravel(), cols.ravel()), 1e-6).reshape(
-        sims.shape
-    )
+    return sims / np.maximum(features.evidence(members[:, None], members[None, :]), 1e-6)
 
 
 def _refine(
@@ -486,6 +483,17 @@ def _grouped(
         yield from _merge_pieces(pieces, features, hours, settings)
 
 
+def _summed_evidence(membership: sp.csr_matrix, body: np.ndarray) -> np.ndarray:
+    """For every two groups, the sum of ``_Features.evidence`` over their pairs of members:
+    sum (a_i a_j + c_i c_j)(1 - e (a_i + a_j) / 2s) expands into products of sums per group."""
+    head = np.sqrt(1.0 - body * body)
+    a, c = membership @ body, membership @ head
+    aa, ca = membership @ (body * body), membership @ (head * body)
+    plain = np.outer(a, a) + np.outer(c, c)
+    tilted = np.outer(aa, a) + np.outer(a, aa) + np.outer(ca, c) + np.outer(c, ca)
+    return plain - FULL_TEXT_EASING / (2.0 * BODY_SHARE) * tilted
+
+
 def _merge_pieces(
     pieces: list[np.ndarray], features: _Features, hours: np.ndarray, settings: ClusterConfig
 ) -> list[np.ndarray]:
@@ -505,9 +513,7 @@ def _merge_pieces(
     )
     sums = membership @ features.matrix
     total = (sums @ sums.T).toarray().astype(np.float64)
-    body = membership @ features.body_weight.astype(np.float64)
-    head = membership @ np.sqrt(1.0 - features.body_weight.astype(np.float64) ** 2)
-    reach = np.outer(body, body) + np.outer(head, head)
+    reach = _summed_evidence(membership, features.body_weight.astype(np.float64))
     sizes = np.array([len(p) for p in pieces], dtype=np.float64)
     when = np.array([hours[p].mean() for p in pieces])
     groups: list[list[int]] = [[i] for i in range(k)]
