@@ -8,7 +8,23 @@ Usage: .venv/bin/python bench/clusters.py [--shared PATH] [--articles N]
 (b) WikiRef220: gold label = topic (file name prefix). Topics are coarser than events, so this
     is reported for reference and not tuned to.
 (c) The five seed reports with their real dates (four April 2025 reports, one December 2024).
-(d) Cost: dedup + clustering of 2,500, 5,000 and N (default 10,000) articles synthesised from
+(d) Short-text dev sets, each scored for the project and for a naive baseline side by side
+    (TF-IDF with scikit-learn's defaults and English stop words over title + text, cosine,
+    average linkage over all pairs, its cut picked in hindsight as the best of a grid on the
+    very items scored; the project's settings are fixed and were never chosen on a held-out
+    part). Every item gets one publication time, so only words can separate stories.
+    - Emergent (url-versions-2015-06-14-clean.csv): each article headline alone, no body;
+      gold = the claim (claimId) it reports.
+    - FNC-1: every distinct headline (a title, no body) and every body (a text, no title) in
+      one window; gold = the connected groups of headline-body pairs labelled related (agree,
+      disagree, discuss), i.e. per claim its headlines and the bodies written over it;
+      unrelated pairs say nothing. Dev part: train_*; held-out part: competition_test_*.
+    - Multi-News teasers: the mixture of (a) with every document cut to its first sentence
+      (at most 30 words); half teasers: a random half of them cut (seeded).
+    Emergent and Multi-News are split by a hash of the gold group's id into a dev part (used
+    while choosing the project's settings) and a held-out part (never used to choose them);
+    each part is clustered on its own.
+(e) Cost: dedup + clustering of 2,500, 5,000 and N (default 10,000) articles synthesised from
     the Multi-News documents (each a random 30-60% of one document's sentences, spread over
     24 hours), each run in a fresh process so its peak resident memory is its own. CPU seconds
     per 1,000 articles staying flat is what "about linear" means here; wall time depends on
@@ -23,6 +39,7 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
+import hashlib
 import json
 import os
 import random
@@ -32,6 +49,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -272,6 +290,169 @@ def seed_articles(shared: Path) -> tuple[list[Article], dict[str, str]]:
     return articles, gold
 
 
+
+# -- short-text dev sets -----------------------------------------------------------------------
+
+TEASER_WORDS = 30
+BASELINE_CUTS = np.arange(0.025, 0.951, 0.025)
+GOAL_MARGIN = 0.08
+"""The goal: the project's F1 at least the baseline's best cut's plus this."""
+
+
+def part_of(group: str) -> str:
+    """``dev`` or ``held-out`` by a hash of the gold group's id: the held-out half is never
+    looked at while tuning (FNC-1 has its own competition test split instead)."""
+    return "held-out" if hashlib.sha1(group.encode("utf-8")).digest()[0] % 2 else "dev"
+
+
+def _headline(key: str, title: str, source: str) -> Article:
+    return Article(
+        id=key, source=source, url=f"https://{source}.example/{key}", title=" ".join(title.split()),
+        text="", published=PUBLISHED, fetched=PUBLISHED,
+    )
+
+
+def emergent_articles(shared: Path) -> tuple[list[Article], dict[str, str]]:
+    """Emergent: each article headline alone (no body, no date); gold = the claim it reports."""
+    path = shared / "eval-data" / "emergent" / "url-versions-2015-06-14-clean.csv"
+    articles, gold = [], {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            key = f"em{int(row['id']):05d}"
+            articles.append(_headline(key, row["articleHeadline"], f"outlet{len(articles) % 211}"))
+            gold[key] = row["claimId"]
+    return articles, gold
+
+
+def fnc1_articles(shared: Path, split: str) -> tuple[list[Article], dict[str, str]]:
+    """FNC-1 ``split`` (train or competition_test): every headline (a title, no body) and
+    every body (a text, no title) in one window. Gold: the connected groups of the
+    headline-body pairs labelled related (agree, disagree, discuss), i.e. per claim its
+    headlines and the bodies they were written over; unrelated pairs say nothing."""
+    folder = shared / "eval-data" / "fnc1"
+    csv.field_size_limit(1 << 30)
+    with (folder / f"{split}_bodies.csv").open(encoding="utf-8", newline="") as handle:
+        bodies = {row["Body ID"]: row["articleBody"] for row in csv.DictReader(handle)}
+    parent: dict[str, str] = {}
+
+    def root(item: str) -> str:
+        parent.setdefault(item, item)
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    headlines: dict[str, str] = {}
+    with (folder / f"{split}_stances.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            title = " ".join(row["Headline"].split())
+            key = headlines.setdefault(title, f"h{len(headlines):05d}")
+            root(key)
+            if row["Stance"] != "unrelated":
+                parent[root(key)] = root(f"b{row['Body ID']}")
+    articles: list[Article] = []
+    for title, key in headlines.items():
+        articles.append(_headline(key, title, f"outlet{len(articles) % 211}"))
+    for body_id, text in bodies.items():
+        key = f"b{body_id}"
+        if key in parent and text.strip():
+            articles.append(Article(
+                id=key, source=f"outlet{len(articles) % 211}", url=f"https://x.example/{key}",
+                title="", text=text.strip(), published=PUBLISHED, fetched=PUBLISHED,
+            ))
+    return articles, {a.id: root(a.id) for a in articles}
+
+
+def teaser(text: str) -> str:
+    """The first sentence of ``text``, at most ``TEASER_WORDS`` words."""
+    sentences = split_sentences(text.strip())
+    first = sentences[0].text if sentences else text
+    return " ".join(first.split()[:TEASER_WORDS])
+
+
+def multinews_short(shared: Path, share: float) -> tuple[list[Article], dict[str, str]]:
+    """The Multi-News mixture with ``share`` of the documents (picked at random) cut to a
+    teaser: their first sentence, at most 30 words. No titles, as in the mixture."""
+    articles, gold = multinews_articles(shared)
+    rng = random.Random(23)
+    cut = [replace(a, text=teaser(a.text)) if rng.random() < share else a for a in articles]
+    return [a for a in cut if a.text], gold
+
+
+def naive_baseline(
+    articles: Sequence[Article], gold: dict[str, str]
+) -> tuple[float, float, float, float]:
+    """TF-IDF (scikit-learn defaults, English stop words) of title + text, cosine, average
+    linkage over all pairs, its cut picked in hindsight as the best of a grid on the very
+    items scored: P, R, F1 and the cut."""
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectors = TfidfVectorizer(stop_words="english").fit_transform(
+        [f"{a.title} {a.text}" for a in articles]
+    )
+    distance = np.clip(1.0 - (vectors @ vectors.T).toarray(), 0.0, 1.0)
+    np.fill_diagonal(distance, 0.0)
+    keys = [a.id for a in articles]
+    best = (0.0, 0.0, 0.0, 0.0)
+    for cut in BASELINE_CUTS:
+        found = AgglomerativeClustering(
+            n_clusters=None, metric="precomputed", linkage="average",
+            distance_threshold=1.0 - cut,
+        ).fit_predict(distance)
+        scored = bcubed(gold, {k: f"c{label}" for k, label in zip(keys, found, strict=True)})
+        if scored[2] > best[2]:
+            best = (*scored, float(cut))
+    return best
+
+
+def project(articles: Sequence[Article], gold: dict[str, str]) -> tuple[float, float, float]:
+    predicted, _, _ = run(articles)
+    return bcubed(gold, predicted)
+
+
+def compare(name: str, articles: Sequence[Article], gold: dict[str, str]) -> dict[str, float]:
+    """Project and naive baseline side by side on one part of a dev set."""
+    p, r, f = project(articles, gold)
+    bp, br, bf, cut = naive_baseline(articles, gold)
+    verdict = "met" if f >= bf + GOAL_MARGIN else "missed"
+    print(f"{name:<34} {len(articles):>5} {len(set(gold.values())):>5}  {p:.3f} {r:.3f} {f:.3f}"
+          f"   {bp:.3f} {br:.3f} {bf:.3f} ({cut:.3f})  {f - bf:+.3f}  {verdict}")
+    return {"f1": f, "precision": p, "recall": r, "baseline_f1": bf, "baseline_cut": cut}
+
+
+def _slug(name: str) -> str:
+    return "_".join(name.casefold().replace("+", " ").replace("-", " ").split())
+
+
+def parts(
+    articles: Sequence[Article], gold: dict[str, str]
+) -> dict[str, tuple[list[Article], dict[str, str]]]:
+    split: dict[str, tuple[list[Article], dict[str, str]]] = {
+        "dev": ([], {}), "held-out": ([], {})
+    }
+    for article in articles:
+        chosen = split[part_of(gold[article.id])]
+        chosen[0].append(article)
+        chosen[1][article.id] = gold[article.id]
+    return split
+
+
+def dev_sets(shared: Path) -> dict[str, tuple[list[Article], dict[str, str]]]:
+    """Every short-text dev set, its dev and held-out parts."""
+    found: dict[str, tuple[list[Article], dict[str, str]]] = {}
+    for name, (articles, gold) in (
+        ("Emergent headlines", emergent_articles(shared)),
+        ("Multi-News teasers", multinews_short(shared, 1.0)),
+        ("Multi-News half teasers", multinews_short(shared, 0.5)),
+    ):
+        for part, subset in parts(articles, gold).items():
+            found[f"{name} {part}"] = subset
+    found["FNC-1 headlines+bodies dev"] = fnc1_articles(shared, "train")
+    found["FNC-1 headlines+bodies held-out"] = fnc1_articles(shared, "competition_test")
+    return found
+
+
 def cost_child(count: int, shared: Path) -> None:
     articles, gold = synthetic_articles(shared, count)
     start, cpu = time.perf_counter(), time.process_time()
@@ -327,6 +508,12 @@ def main() -> int:
     print("F1/row: BCubed F1 of the synthetic stories against the Multi-News row of each "
           "article's document (a sanity check: fragments of a short document often coincide, "
           "and untitled copies of a short text are kept apart as stand-in pages)")
+    # After the cost rows: a child process's peak resident memory counts its parent's at the
+    # time it was started, and the dense baselines below make the parent large.
+    print(f"\n{'short-text dev sets':<34} {'items':>5} {'gold':>5}  {'project P/R/F1':<17}"
+          f"   {'naive baseline P/R/F1 (best cut)':<33} {'F1 gap':>6}  goal +{GOAL_MARGIN:.2f}")
+    short = {name: compare(name, *subset) for name, subset in dev_sets(args.shared).items()}
+
     print(json.dumps({
         "multinews_bcubed_precision": round(multinews["precision"], 4),
         "multinews_bcubed_recall": round(multinews["recall"], 4),
@@ -337,6 +524,8 @@ def main() -> int:
         "multinews_bcubed_f1_without_cross_story_copies": round(multinews.get("f1_clean", 0), 4),
         **{f"multinews_{name}": round(value, 4) for name, value in bounds.items()},
         "seeds_bcubed_f1": round(seeds["f1"], 4),
+        **{f"{_slug(name)}_{key}": round(value, 4) for name, figures in short.items()
+           for key, value in figures.items() if key in ("f1", "baseline_f1")},
         "articles_10k": cost["articles"],
         "seconds_10k": round(cost["seconds"], 2),
         "cpu_seconds_10k": round(cost["cpu_seconds"], 2),

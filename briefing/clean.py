@@ -48,7 +48,7 @@ _DATELINE = re.compile(
     r"^\|?\s*(?:published|updated|posted|last\ updated)(?:\ on)?:?\s+\S.{0,60}$",
     re.IGNORECASE | re.VERBOSE,
 )
-_BYLINE = re.compile(r"^(?:by|written\ by|words\ by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}$",
+_BYLINE = re.compile(r"^(?i:by|written\ by|words\ by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}$",
                      re.VERBOSE)
 _SOURCES_HEAD = re.compile(r"^(?:sources?|references|via)\s*:", re.IGNORECASE)
 _CREDIT_WORDS = (

@@ -1,18 +1,24 @@
 """Group a window's articles into stories and rank them: the cluster stage.
 
-Each article becomes a TF-IDF vector (scikit-learn) of the words of its title and of its
-body's first ``BODY_WORDS`` words (reports of one event that open differently still share
-wording further down), plus the names it mentions (capitalised spans: people, places,
-organisations); the names shown as evidence are those its title and lead lean on. Copies of
-one text are grouped as one, except a short stand-in page (an embed notice, an archive note)
-found under unrelated headlines or none: each copy of it is placed by its headline alone
-(without one it is a story of its own). Neighbours come from a sparse product restricted to
-distinctive features (an inverted index: only articles sharing a rare term meet), so the cost
-grows with the number of articles rather than its square; a pair is linked when its similarity
-clears a threshold that rises with the publication gap. Linked groups are then refined by
-average-linkage agglomerative clustering (scikit-learn) so one loose link cannot chain two
-events together. A new story that matches a story of an earlier briefing takes over its id and
-is marked developing.
+Each article becomes a TF-IDF vector (scikit-learn) in two parts. The body part holds the
+words of its title and of its body's first ``BODY_WORDS`` words (reports of one event that
+open differently still share wording further down), plus the names it mentions (capitalised
+spans: people, places, organisations). The head part holds the stems and numbers of its title
+and first ``HEAD_WORDS`` words. How much of the vector each part carries follows how much text
+the article has: a full text rests mostly on its body, a headline or teaser mostly on its head,
+and a pair's similarity is divided by the most their parts let them reach, so one threshold
+serves headlines, teasers, full texts and stories that mix them. The names shown as evidence
+are those the titles and leads lean on; for a story of headlines, the words they share.
+Copies of one text are grouped as one, except a short stand-in page (an embed notice, an
+archive note) found under unrelated headlines or none: each copy of it is placed by its
+headline alone (without one it is a story of its own). Neighbours come from a sparse product
+restricted to distinctive features (an inverted index: only articles sharing a rare term meet),
+so the cost grows with the number of articles rather than its square; a pair is linked when its
+similarity clears a threshold that rises with the publication gap. Linked groups are then
+refined by average-linkage agglomerative clustering (scikit-learn) so one loose link cannot
+chain two events together; a group too large to refine at once is refined in blocks whose
+pieces are merged again by average linkage. A new story that matches a story of an earlier
+briefing takes over its id and is marked developing.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from sklearn.preprocessing import normalize
 
 from .config import ClusterConfig
 from .models import Article, Story, WhyGrouped
+from .terms import stem
 
 LEAD_WORDS = 200
 BODY_WORDS = 600
@@ -50,9 +57,19 @@ WHY_TERMS = 8
 IDF_FULL_DOCS = 20
 NAME_SCAN_CHARS = 1600
 MAX_BLOCK = 1000
-BLOCK_STEP = 0.05
+BLOCK_STEP = 0.02
 # Candidate pairs allowed per article in the window (see _candidate_pairs).
 PAIRS_PER_ARTICLE = 400
+# A text of up to TEASER_WORDS words is a teaser (compared mostly by its head); from
+# FULL_TEXT_WORDS on it is a full text, whose body carries BODY_SHARE of its vector. The head
+# is the title and the text's first HEAD_WORDS words.
+TEASER_WORDS = 30
+HEAD_WORDS = 60
+FULL_TEXT_WORDS = 150
+BODY_SHARE = 0.95
+SHORT_BODY_SHARE = 0.5
+FULL_TEXT_EASING = 0.1
+_HEAD_TOKEN = re.compile(r"(?u)\b\w[\w']*")
 
 # Names are capitalised spans found by a regular expression: a named-entity model (spaCy,
 # NLTK) would need a download at run time, which the project forbids.
@@ -94,6 +111,16 @@ class _Features:
     name_columns: int
     leading: sp.csr_matrix
     """Which names (columns) each article leans on: in its title or lead, or repeated early."""
+    body_weight: np.ndarray
+    """Each row's weight on its body part; the rest (squared) is on its head part."""
+    head_columns: int
+    """The last this many columns are the head part (title and teaser stems)."""
+
+    def evidence(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """The most two rows' vectors can agree, given the parts both have (see _features)."""
+        a, b = self.body_weight[rows], self.body_weight[cols]
+        depth = (a + b) / (2.0 * BODY_SHARE)
+        return (a * b + np.sqrt((1.0 - a * a) * (1.0 - b * b))) * (1.0 - FULL_TEXT_EASING * depth)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -229,8 +256,40 @@ def _body(text: str) -> str:
     return " ".join(text[: BODY_WORDS * 12].split(None, BODY_WORDS)[:BODY_WORDS])
 
 
+def _head_terms(text: str) -> list[str]:
+    """Stems of the words and the numbers of a title and teaser: a dozen words must count
+    every form ("kept", "keeps") and figure ("19M") they have."""
+    terms = []
+    for token in _HEAD_TOKEN.findall(text.casefold().replace("’", "'")):
+        token = token.removesuffix("'s")
+        if token[0].isdigit():
+            terms.append(token)
+        elif len(token) > 1 and token not in _WORD_STOP_SET:
+            terms.append(stem(token))
+    return terms
+
+
+def _head(article: Article, lead: str) -> str:
+    return f"{article.title} {' '.join(lead.split(None, HEAD_WORDS)[:HEAD_WORDS])}"
+
+
+def _body_weight(lead: str) -> float:
+    """How much of a row rests on its body: none for a headline or teaser, ``BODY_SHARE`` for
+    a full text, in between for a few paragraphs."""
+    words = len(lead.split(None, FULL_TEXT_WORDS))
+    share = min(1.0, max(0.0, (words - TEASER_WORDS) / (FULL_TEXT_WORDS - TEASER_WORDS)))
+    return SHORT_BODY_SHARE + (BODY_SHARE - SHORT_BODY_SHARE) * share
+
+
 def _features(articles: Sequence[Article], stand_ins: frozenset[int] = frozenset()) -> _Features:
-    """Vectors of ``articles``; those in ``stand_ins`` (indexes) by their title alone."""
+    """Vectors of ``articles``; those in ``stand_ins`` (indexes) by their title alone.
+
+    A row has two parts: the body (title and body words, names) and the head (stems and
+    numbers of the title and the text's first ``HEAD_WORDS`` words). A full text rests on
+    both, a headline or teaser on its head alone, so a headline meets a full report of its
+    event by the report's own headline and lead rather than getting lost among its words;
+    ``_Features.evidence`` says how similar two rows can be at most, by which their similarity
+    is divided before any threshold applies."""
     leads = _without_templates(
         articles, ["" if i in stand_ins else _lead(a.text) for i, a in enumerate(articles)]
     )
@@ -253,14 +312,30 @@ def _features(articles: Sequence[Article], stand_ins: frozenset[int] = frozenset
             analyzer=_name_tokens, lowercase=False, binary=True, vocabulary=name_terms,
             dtype=np.float32,
         ).fit_transform([sorted(names) for names, _ in found])
-    matrix = sp.hstack([name_matrix * NAME_WEIGHT, word_matrix], format="csr")
-    if matrix.shape[1]:
-        matrix = normalize(matrix)
+    body = sp.hstack([name_matrix * NAME_WEIGHT, word_matrix], format="csr")
+    if body.shape[1]:
+        body = normalize(body)
+    head_matrix, head_terms = _weighted(
+        [_head(a, lead) for a, lead in zip(articles, leads, strict=True)],
+        CountVectorizer(analyzer=_head_terms, dtype=np.float32),
+    )
+    if head_matrix.shape[1]:
+        head_matrix = normalize(head_matrix)
+    weight = np.array([_body_weight(lead) for lead in leads], dtype=np.float32)
+    # A row with nothing in its head part (no title, no words) rests on its body alone.
+    empty_head = np.diff(head_matrix.indptr) == 0
+    weight[empty_head & (np.diff(body.indptr) > 0)] = 1.0
+    matrix = sp.hstack(
+        [sp.diags(weight) @ body, sp.diags(np.sqrt(1.0 - weight * weight)) @ head_matrix],
+        format="csr",
+    )
     return _Features(
         matrix=matrix,
-        names=name_terms + word_terms,
+        names=name_terms + word_terms + [f"~{t}" for t in head_terms],
         name_columns=len(name_terms),
         leading=leading,
+        body_weight=weight,
+        head_columns=len(head_terms),
     )
 
 
@@ -354,14 +429,20 @@ def _blocks(
             yield from _blocks(block, rows[keep], cols[keep], margin[keep], floor + BLOCK_STEP)
 
 
+def _similarities(members: np.ndarray, features: _Features) -> np.ndarray:
+    """Dense similarities among ``members``, each divided by the most the pair can reach."""
+    sub = features.matrix[members]
+    sims = (sub @ sub.T).toarray()
+    return sims / np.maximum(features.evidence(members[:, None], members[None, :]), 1e-6)
+
+
 def _refine(
-    members: np.ndarray, matrix: sp.csr_matrix, hours: np.ndarray, settings: ClusterConfig
+    members: np.ndarray, features: _Features, hours: np.ndarray, settings: ClusterConfig
 ) -> list[np.ndarray]:
     """Split a linked group with average linkage, so every sub-group is similar on average."""
     if len(members) < 2:
         return [members]
-    sub = matrix[members]
-    sims = (sub @ sub.T).toarray()
+    sims = _similarities(members, features)
     gaps = np.abs(hours[members][:, None] - hours[members][None, :])
     need = _required(gaps, settings)
     # Distance 1 - (similarity - extra needed for the gap): the plain threshold then applies.
@@ -377,22 +458,142 @@ def _refine(
     return [members[labels == label] for label in np.unique(labels)]
 
 
+def _grouped(
+    firsts: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    margin: np.ndarray,
+    features: _Features,
+    hours: np.ndarray,
+    settings: ClusterConfig,
+) -> Iterator[np.ndarray]:
+    """Stories (as rows of ``firsts``' articles) from the linked pairs: each connected group is
+    refined by average linkage; one too large to refine at once is cut into blocks on its
+    stronger links, each refined, and the pieces then merged again by average linkage."""
+    n = len(firsts)
+    for component in _components(np.arange(n), rows, cols, n):
+        if len(component) <= MAX_BLOCK:
+            yield from _refine(firsts[component], features, hours, settings)
+            continue
+        pieces = [
+            piece
+            for block in _blocks(component, rows, cols, margin, BLOCK_STEP)
+            for piece in _refine(firsts[block], features, hours, settings)
+        ]
+        yield from _merge_pieces(pieces, features, hours, settings)
+
+
+def _summed_evidence(membership: sp.csr_matrix, body: np.ndarray) -> np.ndarray:
+    """For every two groups, the sum of ``_Features.evidence`` over their pairs of members:
+    sum (a_i a_j + c_i c_j)(1 - e (a_i + a_j) / 2s) expands into products of sums per group."""
+    head = np.sqrt(1.0 - body * body)
+    a, c = membership @ body, membership @ head
+    aa, ca = membership @ (body * body), membership @ (head * body)
+    plain = np.outer(a, a) + np.outer(c, c)
+    tilted = np.outer(aa, a) + np.outer(a, aa) + np.outer(ca, c) + np.outer(c, ca)
+    return plain - FULL_TEXT_EASING / (2.0 * BODY_SHARE) * tilted
+
+
+def _merge_pieces(
+    pieces: list[np.ndarray], features: _Features, hours: np.ndarray, settings: ClusterConfig
+) -> list[np.ndarray]:
+    """Average linkage over groups already formed: merge the two groups whose mean
+    similarity (sums of similarities over sums of what the pairs can reach, gap penalty of
+    their mean times added) is highest, while it clears ``average_similarity``. Sums add up
+    when groups merge, so the mean similarity of merged groups is exact."""
+    k = len(pieces)
+    if k < 2:
+        return pieces
+    membership = sp.csr_matrix(
+        (
+            np.ones(sum(len(p) for p in pieces), dtype=np.float32),
+            (np.repeat(np.arange(k), [len(p) for p in pieces]), np.concatenate(pieces)),
+        ),
+        shape=(k, features.matrix.shape[0]),
+    )
+    sums = membership @ features.matrix
+    total = (sums @ sums.T).toarray().astype(np.float64)
+    reach = _summed_evidence(membership, features.body_weight.astype(np.float64))
+    sizes = np.array([len(p) for p in pieces], dtype=np.float64)
+    when = np.array([hours[p].mean() for p in pieces])
+    groups: list[list[int]] = [[i] for i in range(k)]
+    alive = np.ones(k, dtype=bool)
+    while True:
+        extra = _required(np.abs(when[:, None] - when[None, :]), settings) - settings.similarity
+        score = total / np.maximum(reach, 1e-9) - extra
+        score[~alive] = -np.inf
+        score[:, ~alive] = -np.inf
+        np.fill_diagonal(score, -np.inf)
+        i, j = np.unravel_index(int(np.argmax(score)), score.shape)
+        if score[i, j] < settings.average_similarity:
+            break
+        for matrix in (total, reach):
+            matrix[i, :] += matrix[j, :]
+            matrix[:, i] += matrix[:, j]
+        when[i] = (when[i] * sizes[i] + when[j] * sizes[j]) / (sizes[i] + sizes[j])
+        sizes[i] += sizes[j]
+        groups[i].extend(groups[j])
+        alive[j] = False
+    return [np.sort(np.concatenate([pieces[g] for g in groups[i]])) for i in np.flatnonzero(alive)]
+
+
 def _story_id(article_ids: Sequence[str]) -> str:
     digest = hashlib.sha1("\n".join(sorted(article_ids)).encode("utf-8")).hexdigest()
     return f"s-{digest[:16]}"
 
 
-def _why(members: np.ndarray, features: _Features) -> WhyGrouped:
+def _headline_terms(titles: Sequence[str]) -> list[str]:
+    """Words the headlines share, as spelled most often, the most widely shared first: each
+    in at least two headlines and a quarter of them (forms of one word count as one)."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    headlines: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for title in titles:
+        seen = set()
+        for token in _HEAD_TOKEN.findall(title.replace("’", "'")):
+            token = token.removesuffix("'s")
+            folded = token.casefold()
+            if len(token) < 2 or token[0].isdigit() or folded in _WORD_STOP_SET:
+                continue
+            key = stem(folded)
+            spellings[key][token] += 1
+            first.setdefault(key, len(first))
+            seen.add(key)
+        headlines.update(seen)
+    need = max(2, math.ceil(len(titles) / 4))
+    shared = [key for key, n in headlines.items() if n >= need]
+    shared.sort(key=lambda key: (-headlines[key], first[key]))
+    return [_spelling(spellings[key]) for key in shared[:WHY_TERMS]]
+
+
+def _spelling(forms: Counter[str]) -> str:
+    """The most common form; lower case when a third of the headlines write it so (a common
+    word that title-case headlines capitalise), so names keep their capitals."""
+    lower = sum(n for form, n in forms.items() if form.islower())
+    if 3 * lower >= forms.total():
+        return max((form for form in forms if form.islower()), key=lambda f: (forms[f], f))
+    return forms.most_common(1)[0][0]
+
+
+def _why(members: np.ndarray, features: _Features, articles: Sequence[Article]) -> WhyGrouped:
+    """What ``members`` share: for a story half or more of headlines and teasers the words of
+    their headlines, otherwise the names and words their texts lean on; and their mean
+    similarity."""
     if len(members) < 2:
         return WhyGrouped(terms=(), similarity=1.0)
-    sub = features.matrix[members]
-    sims = (sub @ sub.T).toarray()
+    sims = _similarities(members, features)
     m = len(members)
     similarity = float((sims.sum() - np.trace(sims)) / (m * (m - 1)))
+    if np.mean(features.body_weight[members] <= SHORT_BODY_SHARE) >= 0.5:
+        headline_terms = _headline_terms([articles[i].title for i in members if articles[i].title])
+        return WhyGrouped(terms=tuple(headline_terms), similarity=round(similarity, 3))
+    sub = features.matrix[members]
     # A name counts as shared where the articles lean on it, not where the body mentions it.
     present = np.asarray((sub > 0).sum(axis=0)).ravel()
     present[: features.name_columns] = np.asarray(features.leading[members].sum(axis=0)).ravel()
     weight = np.asarray(sub.sum(axis=0)).ravel()
+    # Head columns are stems: the words they come from are in the body columns.
+    present[len(features.names) - features.head_columns :] = 0
     shared = np.flatnonzero(present >= max(2, math.ceil(m / 2)))
     # The more articles share a term the earlier; then names before words, full names first.
     ranked = sorted(
@@ -502,24 +703,28 @@ def cluster_stories(
     hours = np.array([(_when(a) - now).total_seconds() / 3600.0 for a in fresh])
     firsts = np.array([copies[0] for copies in texts])
     rows, cols, sims = _candidate_pairs(matrix[firsts])
+    sims = sims / np.maximum(features.evidence(firsts[rows], firsts[cols]), 1e-6)
     margin = sims - _required(np.abs(hours[firsts][rows] - hours[firsts][cols]), settings)
     linked = margin >= 0
     groups: list[np.ndarray] = []
     stories = []
-    for block in _blocks(np.arange(len(texts)), rows[linked], cols[linked], margin[linked], 0.0):
-        position = {int(firsts[t]): t for t in block}
-        for story_texts in _refine(firsts[block], matrix, hours, settings):
-            members = np.sort(np.concatenate([texts[position[int(f)]] for f in story_texts]))
-            groups.append(members)
-            members_articles = tuple(sorted((fresh[i] for i in members), key=_chronological))
-            stories.append(
-                Story(
-                    id=_story_id([a.id for a in members_articles]),
-                    articles=members_articles,
-                    origins={a.id: origins.get(a.id, a.id) for a in members_articles},
-                    why_grouped=_why(story_texts if len(story_texts) > 1 else members, features),
-                )
+    position = {int(f): t for t, f in enumerate(firsts)}
+    for story_texts in _grouped(
+        firsts, rows[linked], cols[linked], margin[linked], features, hours, settings
+    ):
+        members = np.sort(np.concatenate([texts[position[int(f)]] for f in story_texts]))
+        groups.append(members)
+        members_articles = tuple(sorted((fresh[i] for i in members), key=_chronological))
+        stories.append(
+            Story(
+                id=_story_id([a.id for a in members_articles]),
+                articles=members_articles,
+                origins={a.id: origins.get(a.id, a.id) for a in members_articles},
+                why_grouped=_why(
+                    story_texts if len(story_texts) > 1 else members, features, every
+                ),
             )
+        )
     if prior:
         sizes = np.array([len(p.articles) for p in prior])
         starts = n + np.concatenate([[0], np.cumsum(sizes)[:-1]])

@@ -23,7 +23,7 @@ def _stemmer() -> SnowballStemmer:
 
 
 @lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """Snowball stem; a "-ment" noun also loses the suffix, so "agreement" meets "agreed"."""
     if word.endswith("ment") and len(word) > 7:
         word = word[:-4]
@@ -34,7 +34,7 @@ def content_terms(text: str) -> list[str]:
     """Stems of the meaningful words of ``text``, in order."""
     lowered = (w.lower() for w in words(text))
     return [
-        _stem(w)
+        stem(w)
         for w in lowered
         if len(w) > 1 and not w.isdigit() and w not in ENGLISH_STOP_WORDS and w not in _NOISE_WORDS
     ]

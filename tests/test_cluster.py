@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from briefing import cluster as cluster_module
@@ -376,19 +377,19 @@ def test_seed_reports_of_one_day_form_one_story_and_the_december_report_another(
     assert any("Kursk" in term for term in kursk.why_grouped.terms)
 
 
-def test_an_oversized_linked_group_is_cut_on_its_stronger_links(
+def test_an_oversized_linked_group_is_refined_in_blocks_and_merged_back(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     articles, _ = fixture_articles()
-    bridge = articles[:3]
-    assert [len(s.articles) for s in cluster_stories(bridge, {}, now=NOW, prior=[])] == [3]
-    monkeypatch.setattr(cluster_module, "MAX_BLOCK", 2)
-    stories = cluster_stories(bridge, {}, now=NOW, prior=[])
-    assert sorted(a.id for s in stories for a in s.articles) == ["a00", "a01", "a02"]
-    assert max(len(s.articles) for s in stories) <= 2
-    monkeypatch.setattr(cluster_module, "MAX_BLOCK", 1)
-    stories = cluster_stories(articles, {}, now=NOW, prior=[])
-    assert len(stories) == len(articles)
+    whole = {frozenset(a.id for a in s.articles)
+             for s in cluster_stories(articles, {}, now=NOW, prior=[])}
+    for limit in (2, 1):
+        monkeypatch.setattr(cluster_module, "MAX_BLOCK", limit)
+        blocks = list(cluster_module._blocks(np.arange(3), np.array([0, 1]), np.array([1, 2]),
+                                             np.array([0.3, 0.05]), 0.0))
+        assert max(len(block) for block in blocks) <= limit
+        stories = cluster_stories(articles, {}, now=NOW, prior=[])
+        assert {frozenset(a.id for a in s.articles) for s in stories} == whole
 
 
 def test_a_big_story_stays_one_story_when_its_words_are_in_every_article() -> None:
