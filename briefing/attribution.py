@@ -112,6 +112,9 @@ class Attribution:
     anaphoric: bool = False
     sentence: int = 0
     outlet_voice: bool = False
+    quoted: bool = False
+    """The content stood inside quotation marks in the article (a direct quote), not the
+    outlet's wording of what was said (reported speech)."""
 
 
 @dataclass(frozen=True)
@@ -307,6 +310,31 @@ def _quoted_mask(text: str, start: int, end: int) -> list[bool]:
     return mask
 
 
+_OPENING_MARKS = "“«\""
+_CLOSING_MARKS = "”»\""
+_ANY_MARK = re.compile(r"[“”«»\"]")
+
+
+def _unquote(text: str, start: int, end: int) -> tuple[int, int, bool]:
+    """A content span that is one quotation (`"We will win."`) becomes the words inside the
+    marks, flagged as quoted; any other span is reported speech and stays as it is."""
+    stop = end
+    while stop > start and text[stop - 1] in ".,;:!?":
+        stop -= 1
+    if (
+        stop - start >= 2
+        and text[start] in _OPENING_MARKS
+        and text[stop - 1] in _CLOSING_MARKS
+        and not _ANY_MARK.search(text, start + 1, stop - 1)
+    ):
+        inner_start, inner_end = _trim(text, start + 1, stop - 1)
+        while inner_end > inner_start and text[inner_end - 1] in ",.":
+            inner_end -= 1
+        if inner_end - inner_start >= 3:
+            return inner_start, inner_end, True
+    return start, end, False
+
+
 def _clauses(text: str, sentence: Span) -> list[tuple[int, int]]:
     cuts = [sentence.start]
     ends = []
@@ -398,6 +426,7 @@ def _quote_led(text: str, start: int, end: int, index: int) -> Attribution | Non
         content_end=q_end,
         pronoun=actor_text.lower() in PRONOUNS or actor_text.lower().endswith("statement"),
         sentence=index,
+        quoted=True,
     )
 
 
@@ -413,6 +442,7 @@ def _according_to(text: str, start: int, end: int, index: int) -> Attribution | 
         c_start, c_end = _trim(text, actor[1], end)
     else:
         c_start, c_end = _trim(text, start, start + m.start())
+    c_start, c_end, quoted = _unquote(text, c_start, c_end)
     return Attribution(
         actor=text[actor[0] : actor[1]],
         verb="according to",
@@ -422,6 +452,7 @@ def _according_to(text: str, start: int, end: int, index: int) -> Attribution | 
         content_start=c_start,
         content_end=c_end,
         sentence=index,
+        quoted=quoted,
     )
 
 
@@ -491,11 +522,13 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             c_start, c_end = _trim(text, tok.end, end)
         if c_end - c_start < 3:
             continue
+        stance_text = text[tok.end : c_end] if c_start >= tok.end else text[c_start:c_end]
+        c_start, c_end, quoted_content = _unquote(text, c_start, c_end)
         content = text[c_start:c_end]
         return Attribution(
             actor=text[actor[0] : actor[1]],
             verb=verb,
-            stance=_stance(verb, text[tok.end : c_end] if c_start >= tok.end else content),
+            stance=_stance(verb, stance_text),
             start=start,
             end=end,
             content_start=c_start,
@@ -507,6 +540,7 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
                 or _PRONOUN_SUBJECT.match(content)
             ),
             sentence=index,
+            quoted=quoted_content,
         )
     return None
 
@@ -520,11 +554,12 @@ def _passive_denial(text: str, main: Attribution) -> Attribution | None:
     actor = _actor_after(text, m.end())
     if actor is None:
         return None
-    c_start, c_end = main.content_start, main.content_end
+    c_start, c_end, quoted = main.content_start, main.content_end, main.quoted
     if c_start <= m.start() < c_end:
         quote = re.search(r"[“\"](.+?)[”\"]", text[c_start : m.start()])
         if quote:
             c_start, c_end = _trim(text, c_start + quote.start(1), c_start + quote.end(1))
+            quoted = True
         else:
             c_end = m.start()
     return Attribution(
@@ -536,6 +571,7 @@ def _passive_denial(text: str, main: Attribution) -> Attribution | None:
         content_start=c_start,
         content_end=c_end,
         sentence=main.sentence,
+        quoted=quoted,
     )
 
 
@@ -584,6 +620,7 @@ def _attributions_in_sentence(
         passive = _passive_denial(text, hit)
         if passive is not None:
             found[-1] = replace(
-                hit, content_start=passive.content_start, content_end=passive.content_end
+                hit, content_start=passive.content_start, content_end=passive.content_end,
+                quoted=passive.quoted,
             )
             found.append(passive)

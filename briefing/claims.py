@@ -409,6 +409,7 @@ def _to_claim(group: _Group, disputed: bool) -> Claim:
         disputed=disputed,
         start=first.attribution.content_start,
         end=first.attribution.content_end,
+        quoted=first.attribution.quoted,
     )
 
 

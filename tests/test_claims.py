@@ -505,3 +505,29 @@ def test_a_story_shows_at_most_four_disputes_each_with_at_most_three_counters() 
     for d in disputes:
         assert claims[d.claim].stance == "asserts" and claims[d.claim].disputed
         assert all(claims[i].stance == "denies" for i in d.counter)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content", "quoted"),
+    [
+        ("The harbour authority said the merger talks were over.", "the merger talks were over.",
+         False),
+        ("“The merger talks are over,” the harbour authority said.", "The merger talks are over",
+         True),
+        ("The harbour authority said: “The merger talks are over.”", "The merger talks are over",
+         True),
+        ("The harbour authority said the talks were “effectively over” for now.",
+         "the talks were “effectively over” for now.", False),
+        ("According to the harbour authority, the merger talks were over.",
+         "the merger talks were over.", False),
+    ],
+)
+def test_direct_quote_and_reported_speech_are_told_apart(
+    sentence: str, content: str, quoted: bool
+) -> None:
+    s = story(article("a", sentence))
+    claims, _, _ = analyse_story(s)
+    assert len(claims) == 1
+    assert claims[0].text == content
+    assert claims[0].quoted is quoted
+    assert s.articles[0].text[claims[0].start : claims[0].end] == claims[0].text
