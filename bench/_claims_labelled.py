@@ -67,6 +67,7 @@ from typing import Any
 
 from briefing.claims import analyse_story
 from briefing.models import Article, Claim, Dispute, FigureSet, Story
+from briefing.stance import wordset
 
 LABELS_DIR = Path(__file__).resolve().parent / "claims_labels"
 MIN_DOC_CHARS = 300
@@ -74,27 +75,27 @@ csv.field_size_limit(1 << 30)
 
 _FOLD = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_NAME_STOP = frozenset("the a an of for at in on and 's".split())
-_TIME_WORDS = frozenset(
+_NAME_STOP = wordset("the a an of for at in on and 's")
+_TIME_WORDS = wordset(
     """monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
     morning afternoon evening night week weekend month year last this next on late early
     january february march april may june july august september october november december
-    earlier later""".split()
+    earlier later"""
 )
-_DANGLING = frozenset("and or but the a an".split())
-_CAPTION_WORDS = frozenset("image photo picture caption video getty file ap".split())
-_FIRST_PERSON = frozenset("i me we us my our".split())
-_BAD_LEADS = frozenset("like if as when".split())
+_DANGLING = wordset("and or but the a an")
+_CAPTION_WORDS = wordset("image photo picture caption video getty file ap")
+_FIRST_PERSON = wordset("i me we us my our")
+_BAD_LEADS = wordset("like if as when")
 _ADJ_ENDINGS = ("ese", "ish", "ian", "ic", "al")
-_END_ADJECTIVES = frozenset(
+_END_ADJECTIVES = wordset(
     """jewish german democratic republican regional local national federal state senior
-    former top chief deputy foreign military""".split()
+    former top chief deputy foreign military"""
 )
 _NUMBER_WORDS = {
     w: k
     for k, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+        re.findall(r"\w+", "zero one two three four five six seven eight nine ten eleven twelve "
+                   "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty")
     )
 } | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
       "ninety": 90, "hundred": 100, "dozen": 12}

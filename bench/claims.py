@@ -47,7 +47,7 @@ from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._claims_labelled import bench_labelled  # noqa: E402
+from bench._claims_labelled import bench_labelled
 from briefing.claims import analyse_story, contests, denial_statements
 from briefing.models import Article, Story
 from briefing.stance import DENY_VERBS, has_denial_cue, headline_stance
