@@ -33,9 +33,13 @@ Matching rules (written before any figure was looked at):
       reuters photo), a first-person pronoun (I, me, we, us, my, our), a leading "Like", "If",
       "As", "When"; or an outlet name of this bench ("News A"... or "outlet <n>");
   (c) truncated or adjective-only actor: a name whose last word is an adjective and not a
-      noun: a nationality or party adjective (Jewish, German, Democratic, Republican, any word
-      ending in -ese, -ish, -ian, -ic, -al with no noun after it) or one of "regional local
-      national federal state senior former top chief deputy foreign military" at the end.
+      noun: one of "jewish democratic regional local national federal state senior former top
+      deputy foreign military" or a nationality adjective (a word pycountry-based
+      ``briefing.parties.country_of`` maps to a country while not being the country's name:
+      German, Ukrainian, Chinese: ending in -an -ese -ish -ch -i, not a capital such as Tehran).
+      (First written as "any word ending in -ese -ish -ian -ic
+      -al"; that flagged nouns such as "official", so it was replaced by the rule above before
+      any change to the claims code.)
 - Disputes: each system dispute is expanded into (claim, counter) pairs. A system claim stands
   for every labelled claim its content matches (actor not required: a dispute is about which
   statements clash). A system pair is right when its two claims stand for the two sides of one
@@ -67,6 +71,7 @@ from typing import Any
 
 from briefing.claims import analyse_story
 from briefing.models import Article, Claim, Dispute, FigureSet, Story
+from briefing.parties import country_of
 from briefing.stance import wordset
 
 LABELS_DIR = Path(__file__).resolve().parent / "claims_labels"
@@ -86,10 +91,9 @@ _DANGLING = wordset("and or but the a an")
 _CAPTION_WORDS = wordset("image photo picture caption video getty file ap")
 _FIRST_PERSON = wordset("i me we us my our")
 _BAD_LEADS = wordset("like if as when")
-_ADJ_ENDINGS = ("ese", "ish", "ian", "ic", "al")
 _END_ADJECTIVES = wordset(
-    """jewish german democratic republican regional local national federal state senior
-    former top chief deputy foreign military"""
+    """jewish democratic regional local national federal state senior former top deputy
+    foreign military"""
 )
 _NUMBER_WORDS = {
     w: k
@@ -159,9 +163,24 @@ def junk_reasons(claim: Claim) -> list[str]:
             or re.fullmatch(r"(?:news [a-z]|outlet \d+)", " ".join(words))
         ):
             reasons.append(f"non-speaker actor {part!r}")
-        elif words[-1] in _END_ADJECTIVES or words[-1].endswith(_ADJ_ENDINGS):
+        elif words[-1] in _END_ADJECTIVES or _demonym(part.split()[-1]):
             reasons.append(f"truncated actor {part!r}")
     return reasons
+
+
+_CAPITALS_LIKE_DEMONYMS = wordset("tehran amman yerevan vatican")
+
+
+def _demonym(word: str) -> bool:
+    country = country_of(word)
+    low = word.casefold()
+    return (
+        country is not None
+        and word[:1].isupper()
+        and low != country.casefold()
+        and low.endswith(("an", "ese", "ish", "ch", "i"))
+        and low not in _CAPITALS_LIKE_DEMONYMS
+    )
 
 
 def _first_number(text: str) -> float | None:
