@@ -4,7 +4,9 @@ Recognised shapes (offsets are exact character positions in the article text):
 
 - ``X said/claimed/announced/... (that) CONTENT``
 - ``CONTENT, X said ...`` and ``"QUOTE," X said`` / ``"QUOTE," said X``
-- ``according to X, CONTENT``
+- ``according to X, CONTENT`` and ``CONTENT, said X``
+- ``"X has denied the allegations," Y said``: X's denial, reported by Y
+- ``CONTENT, according to rumours X has denied``: X denies CONTENT
 - ``"QUOTE," a statement rejected by X``: X denies the quote
 - with an outlet name, a sentence rejecting a claim in the outlet's own voice
 
@@ -31,10 +33,10 @@ REPORTING_VERBS = wordset(
     estimated believe believes believed reveal reveals revealed admit admits admitted inform
     informs informed proclaim proclaims proclaimed allege alleges alleged contend contends
     contended stress stresses stressed write writes wrote predict predicts predicted concede
-    concedes conceded"""
+    concedes conceded conclude concludes concluded find finds found rule rules ruled"""
 ) | DENY_VERBS
 
-_NEEDS_THAT = wordset("add adds added note notes noted")
+_NEEDS_THAT = wordset("add adds added note notes noted find finds found rule rules ruled")
 _FOLLOWING_ACTOR_VERBS = wordset(
     "said says added noted stated wrote told claimed insisted explained"
 )
@@ -50,7 +52,9 @@ ROLE_NOUNS = wordset(
     committee parliament lawmakers senator senators administration bank regulator regulators
     report reports media observers monitors investigators union operator firm ministers
     board chairman chairwoman chair head premier cabinet manager managers organisers organizers
-    team coach club"""
+    team coach club chamber association organisation organization institute foundation
+    commission society coalition federation alliance charity panel jury inquiry watchdog
+    members family relatives councillor councilor councillors"""
 )
 
 ROLE_MODIFIERS = wordset(
@@ -72,6 +76,8 @@ _NOT_ACTORS = wordset(
     for the a an later earlier separately afterwards then now still also"""
 )
 PRONOUNS = wordset("he she they it we i his her their")
+_FIRST_PERSON = frozenset({"I", "We", "Me", "Us"})
+_NOT_THIRD_PERSON = wordset("his her their it i we")
 _TRAILING_STARTERS = wordset(
     """on in at last yesterday today earlier later according adding citing while during after
     before when by"""
@@ -185,11 +191,23 @@ def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None
             before.pop()
         if before and before[-1].text == ",":
             other = _actor_before(text, before[-1].start, start)
+            if other is not None and not _is_name(text[name[0] : name[1]]):
+                return other  # "Olga Oliker, an analyst at the institute, said"
             if other is not None:
                 return other[0], name[1]
         return name
     if i < 0:
         return None
+    tail = None
+    if (
+        i >= 2
+        and toks[i - 1].text == "of"
+        and re.fullmatch(r"[a-z]{3,}", toks[i].text)
+        and toks[i].text not in _NOT_ACTORS | REPORTING_VERBS
+        and _role_noun(toks[i - 2].text)
+    ):
+        # "the regional chamber of commerce said"
+        tail, i = i, i - 2
     last = i
     first = None
     while i >= 0:
@@ -218,7 +236,13 @@ def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None
         return None
     while first < last and toks[first].text.lower() in _NOT_ACTORS:
         first += 1
-    return toks[first].start, toks[last].end
+    if any(t.text in _FIRST_PERSON for t in toks[first : last + 1]):
+        return None  # "Like I said": the writer, not a speaker the story names
+    return toks[first].start, toks[last if tail is None else tail].end
+
+
+def _role_noun(word: str) -> bool:
+    return re.sub(r"['’]s$", "", word.lower()) in ROLE_NOUNS
 
 
 _DETERMINERS = wordset("the a an its their his her our")
@@ -227,7 +251,7 @@ _DETERMINERS = wordset("the a an its their his her our")
 def _compound_modifiers(toks: list[_Token], first: int) -> int:
     """Extend 'company' to 'power company' (or "bakers' union") when a determiner shows where
     the phrase starts, and 'chair' to "Traders' association chair" when a name does."""
-    if toks[first].text.lower() not in ROLE_NOUNS:
+    if not _role_noun(toks[first].text):
         return first
     for width in (1, 2):
         det = first - width - 1
@@ -284,6 +308,16 @@ def _actor_after(text: str, start: int) -> tuple[int, int] | None:
         j += 1
     if last is None or first >= len(toks):
         return None
+    if (
+        last + 2 < len(toks)
+        and toks[last + 1].text == "of"
+        and _role_noun(toks[last].text)
+        and re.fullmatch(r"[a-z]{3,}", toks[last + 2].text)
+        and (last + 3 == len(toks) or toks[last + 3].text in ",.;:")
+    ):
+        last += 2  # "said the regional chamber of commerce."
+    elif not (_is_name(toks[last].text) or _role_noun(toks[last].text)):
+        return None  # "said the regional": a modifier is not a speaker
     return toks[first].start, toks[last].end
 
 
@@ -409,7 +443,9 @@ def _quote_led(text: str, start: int, end: int, index: int) -> Attribution | Non
                 actor = named
         if actor is None:
             words_before = text[after : verb_tok.start].split()
-            if not words_before or words_before[-1].lower() not in PRONOUNS | {"statement"}:
+            if not words_before or words_before[-1].lower() not in (
+                PRONOUNS - _NOT_THIRD_PERSON
+            ) | {"statement"}:
                 return None
             # The pronoun alone: '” oral sex, he said' is said by "he".
             pronoun_start = text.rindex(words_before[-1], after, verb_tok.start)
@@ -494,10 +530,13 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             before = _tokens(text[start : tok.start], start)
             while before and before[-1].text.lower() in _SKIPPABLE:
                 before.pop()
-            if before and before[-1].text.lower() in PRONOUNS - {"his", "her", "their", "it"}:
+            if before and before[-1].text.lower() in PRONOUNS - _NOT_THIRD_PERSON:
                 actor = (before[-1].start, before[-1].end)
                 pronoun = True
             else:
+                inverted = _inverted(text, start, end, tok)
+                if inverted is not None:
+                    return replace(inverted, sentence=index)
                 continue
         after = text[tok.end : end]
         that = re.match(
@@ -520,7 +559,12 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             c_start, c_end = _trim(text, start, start + lead_end.start())
         else:
             c_start, c_end = _trim(text, tok.end, end)
-        if c_end - c_start < 3:
+        if c_end - c_start < 3 and verb in DENY_VERBS:
+            rumour = _RUMOUR_BEFORE.search(text, start, actor[0])
+            if rumour is not None:
+                # "..., according to rumours he has flatly denied": what the rumour says
+                c_start, c_end = _trim(text, start, rumour.start())
+        if c_end - c_start < 3 or _fragment(text[c_start:c_end], after):
             continue
         stance_text = text[tok.end : c_end] if c_start >= tok.end else text[c_start:c_end]
         c_start, c_end, quoted_content = _unquote(text, c_start, c_end)
@@ -543,6 +587,70 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             quoted=quoted_content,
         )
     return None
+
+
+_RUMOUR_BEFORE = re.compile(
+    r",?\s*(?:(?:according to|amid|despite|following|after|dismissing|denying)\s+)?"
+    r"(?:the\s+|media\s+|press\s+|persistent\s+|recent\s+)*"
+    r"(?:rumou?rs?|reports?|claims?|allegations?|accusations?|suggestions?|speculation)\s+"
+    r"(?:that\s+|which\s+)?$",
+    re.IGNORECASE,
+)
+_TIME_ONLY = re.compile(
+    rf"^(?:(?:on|late|early|last|this|next|by)\s+)?(?:{_DAYS}|yesterday|today|tonight|"
+    r"tomorrow)(?:\s+(?:morning|afternoon|evening|night))?\W*$",
+    re.IGNORECASE,
+)
+
+
+def _fragment(content: str, after_verb: str) -> bool:
+    """Content no reader can take as a statement: a day alone ("said: Wednesday."), one word,
+    or a bare object after a colon ("rejecting: the appeals.")."""
+    n_words = len(re.findall(r"\w+", content))
+    if n_words < 2 or _TIME_ONLY.match(content.strip()):
+        return True
+    return after_verb.lstrip().startswith(":") and n_words < 3 and not _ANY_MARK.search(content)
+
+
+def _inverted(text: str, start: int, end: int, verb: _Token) -> Attribution | None:
+    """'CONTENT, said the regional chamber of commerce.': reported speech with the speaker
+    after the verb."""
+    if verb.text not in _FOLLOWING_ACTOR_VERBS:
+        return None
+    lead = re.search(r",\s*$", text[start : verb.start])
+    if lead is None or len(text[start : start + lead.start()].split()) < 4:
+        return None
+    actor = _actor_after(text, verb.end)
+    if actor is None or actor[1] > end:
+        return None
+    c_start, c_end, quoted = _unquote(text, *_trim(text, start, start + lead.start()))
+    if _ANY_MARK.search(text, c_start, c_end) and not quoted:
+        return None
+    content = text[c_start:c_end]
+    return Attribution(
+        actor=text[actor[0] : actor[1]],
+        verb=verb.text,
+        stance=_stance(verb.text, content),
+        start=start,
+        end=end,
+        content_start=c_start,
+        content_end=c_end,
+        quoted=quoted,
+    )
+
+
+def _reported_denial(text: str, hit: Attribution, index: int) -> Attribution | None:
+    """'"The president has denied the allegations," the spokeswoman said': the denial is the
+    president's, reported by the spokeswoman."""
+    if hit.stance == "denies" or hit.content_end - hit.content_start < 8:
+        return None
+    inner = _verb_led(text, hit.content_start, hit.content_end, index)
+    if inner is None or inner.verb not in DENY_VERBS or inner.stance != "denies":
+        return None
+    at = text.find(inner.actor, hit.content_start, hit.content_end)
+    if at < 0 or text[hit.content_start : at].strip().lower() not in {"", "the", "a", "an"}:
+        return None
+    return replace(inner, start=hit.start, end=hit.end, quoted=False)
 
 
 def _passive_denial(text: str, main: Attribution) -> Attribution | None:
@@ -610,12 +718,13 @@ def _attributions_in_sentence(
 ) -> None:
     quoted = _quote_led(text, sentence.start, sentence.end, index)
     if quoted is not None:
-        found.append(quoted)
+        found.append(_reported_denial(text, quoted, index) or quoted)
         return
     for c_start, c_end in _clauses(text, sentence):
         hit = _verb_led(text, c_start, c_end, index) or _according_to(text, c_start, c_end, index)
         if hit is None:
             continue
+        hit = _reported_denial(text, hit, index) or hit
         found.append(hit)
         passive = _passive_denial(text, hit)
         if passive is not None:

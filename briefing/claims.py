@@ -28,7 +28,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from .attribution import PRONOUNS, ROLE_MODIFIERS, ROLE_NOUNS, Attribution, find_attributions
 from .figures import extract_figures, group_figures
 from .models import Claim, Dispute, FigureSet, Stance, Story
-from .parties import PARTY_MODIFIERS, country_of, party_of
+from .parties import PARTY_MODIFIERS, country_of, party_of, speaker
+from .stance import wordset
 from .terms import content_terms
 from .text import Span, split_sentences
 
@@ -43,6 +44,12 @@ MAX_CLAIMS = 6
 # 50-article story can hold dozens, which would turn one story into pages of the PDF.
 MAX_DISPUTES = 4
 MAX_COUNTERS = 3
+
+# Role modifiers that only qualify a noun ("regional", "senior"); "police" or "government"
+# can be the speaker.
+_ADJECTIVE_MODIFIERS = ROLE_MODIFIERS - ROLE_NOUNS - wordset(
+    "police government press news security health fire border emergency intelligence state"
+)
 
 _CONTINUES = re.compile(
     r"\b(?:continues?|continuing|still|remains?|remaining|holds?|holding|not|no|never|"
@@ -156,6 +163,11 @@ def _items_for_story(story: Story) -> list[_Item]:
         previous: _Item | None = None
         for att in find_attributions(text, outlet=article.source or "the outlet"):
             actor = att.actor if att.outlet_voice else _clean_actor(att.actor)
+            if not att.outlet_voice:
+                named = speaker(actor, _ADJECTIVE_MODIFIERS)
+                if named is None:
+                    continue
+                actor = _clean_actor(named)
             if att.pronoun or actor.lower() in PRONOUNS or actor.lower() == "statement":
                 if previous is None or (
                     att.actor.lower() in {"he", "she"} and not _personal(previous.actor, text)
@@ -469,7 +481,10 @@ def analyse_claims(story: Story, max_claims: int = MAX_CLAIMS) -> tuple[
 
     order = sorted((g for g in range(len(groups)) if groups[g].items), key=priority)
     keep = [g for g in order if g in contested or g in counters]
-    keep += [g for g in order if g not in keep][:max_claims]
+    # An outlet's own verdict is shown only against the claim it rejects, never as a claim.
+    keep += [
+        g for g in order if g not in keep and not groups[g].party.startswith("outlet:")
+    ][:max_claims]
     keep.sort(key=priority)
     index_of = {g: k for k, g in enumerate(keep)}
     claims = tuple(_to_claim(groups[g], disputed=g in contested) for g in keep)

@@ -531,3 +531,39 @@ def test_direct_quote_and_reported_speech_are_told_apart(
     assert claims[0].text == content
     assert claims[0].quoted is quoted
     assert s.articles[0].text[claims[0].start : claims[0].end] == claims[0].text
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Lawmakers said: Wednesday.",
+        "The court was rejecting: the appeals.",
+        "Like I said, the plan was always to finish the bridge by June.",
+        "The German said the contract had been signed in Bonn.",
+        "Jewish and Democratic said the vote was close.",
+        "The new parking rules will hurt small shops, said the regional.",
+    ],
+)
+def test_fragments_and_non_speakers_make_no_claim(sentence: str) -> None:
+    claims, _, _ = analyse_story(story(article("a", sentence)))
+    assert claims == (), [(c.actor, c.text) for c in claims]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor"),
+    [
+        ("Image The harbour board's spokeswoman Lena Ortt said the ferries would run again on "
+         "Friday.", "Harbour board's spokeswoman Lena Ortt"),
+        ("The new parking rules will hurt small shops, said the regional chamber of commerce.",
+         "The regional chamber of commerce"),
+        ("The regional chamber of commerce said the new parking rules will hurt small shops.",
+         "The regional chamber of commerce"),
+        ("Democratic and Republican lawmakers said the budget deal was fair.",
+         "Democratic and Republican lawmakers"),
+        ("Family members have denied media reports that the singer was seriously ill.",
+         "Family members"),
+    ],
+)
+def test_actors_are_whole_speakers(sentence: str, actor: str) -> None:
+    claims, _, _ = analyse_story(story(article("a", sentence)))
+    assert [c.actor for c in claims] == [actor]
