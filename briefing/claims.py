@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -314,8 +314,46 @@ def _targets_party(item: _Item) -> set[str]:
     return {party_of(n) for n in named}
 
 
-def _link_disputes(groups: list[_Group], sim: _Similarity) -> dict[int, list[int]]:
-    """Map asserted group index -> denial group indexes contesting it."""
+DisagreementScorer = Callable[[str, str], float]
+"""``scorer(claim, text)``: how strongly ``text`` contradicts ``claim``, from 0 to 1 (a learned
+model can be plugged in; without one, shared content decides, see ``_link_disputes``)."""
+DISAGREEMENT_THRESHOLD = 0.5
+
+_TITLE_WORDS = wordset(
+    """mr mr. mrs mrs. ms ms. dr dr. sen sen. rep rep. gov gov. gen gen. prime vice the a an
+    former acting interim"""
+)
+
+
+def _accused(item: _Item, claim_text: str) -> bool:
+    """Whether ``claim_text`` speaks of the denier: their surname or organisation name
+    ("investigators say councillor Ada Voss broke the law" / "Voss denied any wrongdoing"), or
+    the common noun they were given ("prosecutors said the mayor took bribes" / "the mayor
+    denied the allegations")."""
+    words = re.findall(r"[\w’'.-]*\w", item.actor)
+    names = [
+        w for w in words
+        if w[:1].isupper()
+        and w.lower() not in ROLE_NOUNS | ROLE_MODIFIERS | _TITLE_WORDS
+        and country_of(w) is None
+    ]
+    if names:
+        keys = {names[-1], names[0]} if len(names) <= 2 else {names[-1]}
+        return any(re.search(rf"\b{re.escape(k)}\b", claim_text) for k in keys)
+    phrase = " ".join(w.lower() for w in words if w.lower() not in _TITLE_WORDS)
+    return bool(phrase) and re.search(
+        rf"\b(?:the|a|an|its|their)\s+{re.escape(phrase)}\b", claim_text, re.IGNORECASE
+    ) is not None
+
+
+def _link_disputes(
+    groups: list[_Group], sim: _Similarity, disagreement: DisagreementScorer | None = None
+) -> dict[int, list[int]]:
+    """Map asserted group index -> denial group indexes contesting it. A denial contests, in
+    this order: the statement it points back to ("denied that account"); else a claim of
+    another party that speaks of the denier (an accusation the accused denies); else the other
+    party's claim it shares the most content with (or, with ``disagreement``, the one the
+    scorer finds it contradicts most, at DISAGREEMENT_THRESHOLD or above)."""
     asserted = [g for g, group in enumerate(groups) if group.stance == "asserts"]
     if not asserted:
         return {}
@@ -338,7 +376,6 @@ def _link_disputes(groups: list[_Group], sim: _Similarity) -> dict[int, list[int
         antecedent = " ".join(i.antecedent for i in group.items)
         vec, antecedent_vec = sim.matrix([context, antecedent])
         named = set().union(*(_targets_party(i) for i in group.items))
-        best, best_score = -1, DISPUTE_SIMILARITY
         context_terms = set(content_terms(f"{context} {antecedent}"))
         # A denial that points back ("rejected this claim") is placed by what precedes it; one
         # that says what it says must itself share a word with the claim it contests (its
@@ -347,22 +384,36 @@ def _link_disputes(groups: list[_Group], sim: _Similarity) -> dict[int, list[int
             None if any(i.attribution.anaphoric for i in group.items)
             else set(content_terms(" ".join(i.content for i in group.items)))
         )
+        best, best_score = -1, DISPUTE_SIMILARITY
+        accused, accused_score = -1, -1.0
+        deniers = [i for i in group.items if not i.attribution.outlet_voice]
         for row, (g, member) in enumerate(members):
             claim_party = groups[g].party
             if claim_party == group.party:
                 continue
             if named and claim_party not in named:
                 continue
+            score = float(member_vecs[row] @ vec) + ANTECEDENT_WEIGHT * float(
+                member_vecs[row] @ antecedent_vec
+            )
+            if any(_accused(i, member.content) for i in deniers):
+                if score > accused_score:
+                    accused, accused_score = g, score
+                continue
+            if disagreement is not None:
+                score = disagreement(member.content, f"{antecedent} {context}".strip())
+                if score >= DISAGREEMENT_THRESHOLD and score > best_score:
+                    best, best_score = g, score
+                continue
             member_terms = set(content_terms(member.content))
             if len(context_terms & member_terms) < MIN_SHARED_TERMS:
                 continue
             if own_terms is not None and not own_terms & member_terms:
                 continue
-            score = float(member_vecs[row] @ vec) + ANTECEDENT_WEIGHT * float(
-                member_vecs[row] @ antecedent_vec
-            )
             if score > best_score:
                 best, best_score = g, score
+        if accused >= 0:
+            best = accused
         if best >= 0:
             contested.setdefault(best, []).append(d)
     return contested
@@ -458,16 +509,19 @@ def _strongest(groups: list[_Group], contested: dict[int, list[int]]) -> dict[in
     return {g: sorted(contested[g], key=rank)[:MAX_COUNTERS] for g in kept}
 
 
-def analyse_claims(story: Story, max_claims: int = MAX_CLAIMS) -> tuple[
-    tuple[Claim, ...], tuple[Dispute, ...]
-]:
-    """Attributed claims of a story, merged across articles, and the disputes between them."""
+def analyse_claims(
+    story: Story,
+    max_claims: int = MAX_CLAIMS,
+    disagreement: DisagreementScorer | None = None,
+) -> tuple[tuple[Claim, ...], tuple[Dispute, ...]]:
+    """Attributed claims of a story, merged across articles, and the disputes between them
+    (``disagreement``: an optional scorer for linking a denial to the claim it contests)."""
     items = _items_for_story(story)
     if not items:
         return (), ()
     sim = _Similarity([i.context for i in items])
     groups = _merge(items, sim)
-    contested = _link_disputes(groups, sim)
+    contested = _link_disputes(groups, sim, disagreement)
     _merge_contested(groups, contested, sim)
     contested = _strongest(groups, contested)
     counters = {d for ds in contested.values() for d in ds}
@@ -529,10 +583,12 @@ def analyse_figures(story: Story) -> tuple[FigureSet, ...]:
 
 
 def analyse_story(
-    story: Story,
+    story: Story, disagreement: DisagreementScorer | None = None
 ) -> tuple[tuple[Claim, ...], tuple[Dispute, ...], tuple[FigureSet, ...]]:
-    """Claims (merged, with independent-origin counts), disputes and figure groups of a story."""
-    claims, disputes = analyse_claims(story)
+    """Claims (merged, with independent-origin counts), disputes and figure groups of a story.
+    ``disagreement(claim, text) -> float`` replaces the shared-content test that links a
+    denial to the claim it contests (e.g. a learned stance model)."""
+    claims, disputes = analyse_claims(story, disagreement=disagreement)
     return claims, disputes, analyse_figures(story)
 
 

@@ -567,3 +567,72 @@ def test_fragments_and_non_speakers_make_no_claim(sentence: str) -> None:
 def test_actors_are_whole_speakers(sentence: str, actor: str) -> None:
     claims, _, _ = analyse_story(story(article("a", sentence)))
     assert [c.actor for c in claims] == [actor]
+
+
+def _two_outlets(first: str, second: str) -> Story:
+    return story(article("a", first, source="Daily Lantern"), article("b", second,
+                                                                      source="Evening Post"))
+
+
+@pytest.mark.parametrize(
+    ("claim_text", "denial_text", "claim_words", "denier"),
+    [
+        # worded differently: not one content word in common
+        ("The panel concluded that Tomas Brell struck his sister during the argument.",
+         "Brell denied that he harmed her.", "struck his sister", "Brell"),
+        # an accusation against the denier
+        ("Investigators say councillor Ada Voss broke procurement law when she awarded the "
+         "contract.", "Voss has denied any wrongdoing.", "broke procurement law", "Voss"),
+        # the denial reported by someone else
+        ("Prosecutors said the mayor took bribes from a building firm.",
+         "“The mayor has denied the allegations,” the spokeswoman said.", "took bribes",
+         "The mayor"),
+        # the denial inside a clause about a rumour
+        ("Club sources said coach Ivo Dorrin would leave the club in May.",
+         "Dorrin is set to leave the club in May, according to rumours Dorrin has flatly "
+         "denied.", "leave the club", "Dorrin"),
+        # ... or about media reports
+        ("A tour manager said the singer was seriously ill and had cancelled the autumn dates.",
+         "Family members have denied media reports that the singer was ill.", "seriously ill",
+         "Family members"),
+    ],
+)
+def test_denials_are_paired_with_the_claims_they_deny(
+    claim_text: str, denial_text: str, claim_words: str, denier: str
+) -> None:
+    for s in (_two_outlets(claim_text, denial_text),
+              story(article("a", f"{claim_text} {denial_text}"))):
+        claims, disputes, _ = analyse_story(s)
+        assert len(disputes) == 1, [(c.actor, c.text) for c in claims]
+        assert claim_words in claims[disputes[0].claim].text
+        assert [claims[k].actor for k in disputes[0].counter] == [denier]
+        assert claims[disputes[0].counter[0]].stance == "denies"
+
+
+def test_a_scorer_can_decide_which_claim_a_denial_contests() -> None:
+    s = _two_outlets(
+        "The ministry said the reservoir was full. The ministry said the new dam cost too much.",
+        "Engineers from the water board rejected the account, saying levels are at record lows.",
+    )
+    calls: list[tuple[str, str]] = []
+
+    def scorer(claim: str, text: str) -> float:
+        calls.append((claim, text))
+        return 0.9 if "reservoir" in claim else 0.1
+
+    claims, disputes, _ = analyse_story(s, disagreement=scorer)
+    assert calls
+    assert len(disputes) == 1
+    assert "reservoir was full" in claims[disputes[0].claim].text
+
+    claims, disputes, _ = analyse_story(s, disagreement=lambda _c, _t: 0.0)
+    assert disputes == ()
+
+
+def test_unprovoked_denial_about_someone_named_elsewhere_stays_calm() -> None:
+    s = _two_outlets(
+        "The ministry said councillor Ada Voss would open the new library on Friday.",
+        "Voss said the library had cost less than planned.",
+    )
+    claims, disputes, _ = analyse_story(s)
+    assert claims and disputes == ()
