@@ -16,6 +16,12 @@ Matching rules (written before any figure was looked at):
   document with the label's ``docs`` and the longest run of consecutive tokens common to the
   normalised label ``quote`` and the normalised claim text is at least min(4, tokens in the
   quote) long (the quote is found in the content, or the two overlap by four words).
+  Revised after the first run, before any change to the claims code was measured: labellers
+  often quoted the attribution with the content ("Weinstein denied the claims.", "Police say
+  Struthers was arrested"), so the quote is matched against the claim's sentence in its first
+  article (from the start of the sentence holding the content to the end of the sentence where
+  it ends), with the same run length, and the run must overlap the claim content itself by
+  at least one token. Both the "start" and "end" figures in RESULTS.md use this rule.
 - Actor: the system actor is cut at ", " and " and " into names; the labelled actor and each of
   its aliases is a name too. Name tokens are the normalised tokens without "the a an of for at
   in on and 's". The actor matches when, for one system name and one labelled name, every
@@ -124,9 +130,22 @@ def _longest_run(a: Sequence[str], b: Sequence[str]) -> int:
     return best
 
 
-def content_matches(quote: str, text: str) -> bool:
+def content_matches(quote: str, text: str, sentence: str = "") -> bool:
+    """``sentence``: the claim's sentence around ``text`` (see the module docstring)."""
     q = tokens(quote)
-    return bool(q) and _longest_run(q, tokens(text)) >= min(4, len(q))
+    if not q:
+        return False
+    if _longest_run(q, tokens(text)) >= min(4, len(q)):
+        return True
+    return bool(sentence) and bool(set(q) & set(tokens(text))) and _longest_run(
+        q, tokens(sentence)
+    ) >= min(4, len(q))
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    stops = [k for k in (text.find(". ", end), text.find("\n", end)) if k >= 0]
+    return text[left : min(stops) + 1 if stops else len(text)]
 
 
 def _names(actor: str) -> list[list[str]]:
@@ -260,6 +279,7 @@ def _doc(article_id: str) -> int:
 
 def score_story(
     label: dict[str, Any],
+    texts: dict[str, str],
     claims: Sequence[Claim],
     disputes: Sequence[Dispute],
     figures: Sequence[FigureSet],
@@ -274,10 +294,13 @@ def score_story(
     stands_for: list[set[str]] = []
     for claim in claims:
         docs = {_doc(a) for a in claim.article_ids}
+        first = texts.get(claim.article_ids[0], "") if claim.article_ids else ""
+        sentence = _sentence_around(first, claim.start, claim.end) if first else ""
         matches = {
             cid
             for cid, c in labelled.items()
-            if docs & set(c.get("docs", [])) and content_matches(c.get("quote", ""), claim.text)
+            if docs & set(c.get("docs", []))
+            and content_matches(c.get("quote", ""), claim.text, sentence)
         }
         stands_for.append(matches)
         junk = junk_reasons(claim)
@@ -373,8 +396,10 @@ def bench_labelled(csv_path: Path, labels_dir: Path = LABELS_DIR, *, verbose: bo
             print(f"row {entry['row']}: labels not readable, skipped")
             continue
         documents = ast.literal_eval(rows[entry["row"]])
-        claims, disputes, figures = analyse_story(story_of(entry["row"], documents))
-        notes = score_story(label, claims, disputes, figures, tallies[split])
+        story = story_of(entry["row"], documents)
+        claims, disputes, figures = analyse_story(story)
+        texts = {a.id: a.text for a in story.articles}
+        notes = score_story(label, texts, claims, disputes, figures, tallies[split])
         if verbose and split == "dev":
             print(f"-- row {entry['row']} ({split}): {len(claims)} claims, "
                   f"{len(disputes)} disputes, {len(figures)} figure groups")
