@@ -36,7 +36,12 @@ REPORTING_VERBS = wordset(
     concedes conceded conclude concludes concluded find finds found rule rules ruled"""
 ) | DENY_VERBS
 
-_NEEDS_THAT = wordset("add adds added note notes noted find finds found rule rules ruled")
+# Verbs whose object is not what was said unless "that" (or a colon, or a quotation) follows:
+# "told The Associated Press." names the audience, "found the car" is no statement.
+_NEEDS_THAT = wordset(
+    """add adds added note notes noted find finds found rule rules ruled tell tells told
+    inform informs informed"""
+)
 _FOLLOWING_ACTOR_VERBS = wordset(
     "said says added noted stated wrote told claimed insisted explained"
 )
@@ -603,13 +608,31 @@ _TIME_ONLY = re.compile(
 )
 
 
-def _fragment(content: str, after_verb: str) -> bool:
+_PREPOSITION_LED = re.compile(r"^(?:from|in|at|on|to|with|by|for|of)\b", re.IGNORECASE)
+_DANGLING_END = re.compile(r"[\s,;:–—-]+(?:and|but|or|while|as)$", re.IGNORECASE)
+
+
+def _fragment(content: str, after_verb: str = "") -> bool:
     """Content no reader can take as a statement: a day alone ("said: Wednesday."), one word,
-    or a bare object after a colon ("rejecting: the appeals.")."""
+    a bare object after a colon ("rejecting: the appeals."), a place or time after the verb
+    ("reported from Madrid")."""
     n_words = len(re.findall(r"\w+", content))
     if n_words < 2 or _TIME_ONLY.match(content.strip()):
         return True
+    if _PREPOSITION_LED.match(content) and n_words < 5:
+        return True
     return after_verb.lstrip().startswith(":") and n_words < 3 and not _ANY_MARK.search(content)
+
+
+def _finish(text: str, hit: Attribution) -> Attribution | None:
+    """The statement as kept: a dangling 'and' cut off its end; None for a fragment."""
+    start, end = hit.content_start, hit.content_end
+    dangling = _DANGLING_END.search(text, start, end)
+    if dangling is not None:
+        end = dangling.start()
+    if not hit.outlet_voice and _fragment(text[start:end]):
+        return None
+    return hit if end == hit.content_end else replace(hit, content_end=end)
 
 
 def _inverted(text: str, start: int, end: int, verb: _Token) -> Attribution | None:
@@ -718,13 +741,17 @@ def _attributions_in_sentence(
 ) -> None:
     quoted = _quote_led(text, sentence.start, sentence.end, index)
     if quoted is not None:
-        found.append(_reported_denial(text, quoted, index) or quoted)
+        kept = _finish(text, _reported_denial(text, quoted, index) or quoted)
+        if kept is not None:
+            found.append(kept)
         return
     for c_start, c_end in _clauses(text, sentence):
         hit = _verb_led(text, c_start, c_end, index) or _according_to(text, c_start, c_end, index)
         if hit is None:
             continue
-        hit = _reported_denial(text, hit, index) or hit
+        hit = _finish(text, _reported_denial(text, hit, index) or hit)
+        if hit is None:
+            continue
         found.append(hit)
         passive = _passive_denial(text, hit)
         if passive is not None:

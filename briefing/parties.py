@@ -158,6 +158,10 @@ _ADJECTIVES = wordset(
     socialist"""
 ) | PARTY_MODIFIERS
 _NOT_NAMES = wordset("and of the for in at")
+_TIME_WORDS = wordset(
+    """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight
+    january february march april may june july august september october november december"""
+)
 
 
 def _demonym(word: str) -> bool:
@@ -185,6 +189,8 @@ def speaker(actor: str, modifiers: frozenset[str] = frozenset()) -> str | None:
     if not words or any(w in {"I", "We"} for w in words):
         return None
     content = [w for w in words if w.lower() not in _NOT_NAMES]
+    if all(w.lower().strip(",.") in _TIME_WORDS for w in content):
+        return None  # "Monday said": a date line, not a speaker
     if content and all(
         w.lower().strip("’'") in _ADJECTIVES | modifiers or _demonym(w) for w in content
     ):

@@ -542,6 +542,8 @@ def test_direct_quote_and_reported_speech_are_told_apart(
         "The German said the contract had been signed in Bonn.",
         "Jewish and Democratic said the vote was close.",
         "The new parking rules will hurt small shops, said the regional.",
+        "Deputy Ann Kolb told Channel 8 News.",
+        "Harbour Herald's Ana Ruiz reported from Lisbon.",
     ],
 )
 def test_fragments_and_non_speakers_make_no_claim(sentence: str) -> None:
@@ -636,3 +638,11 @@ def test_unprovoked_denial_about_someone_named_elsewhere_stays_calm() -> None:
     )
     claims, disputes, _ = analyse_story(s)
     assert claims and disputes == ()
+
+
+def test_a_statement_cut_at_a_dash_loses_its_dangling_and() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", "The parade had not been cleared with the council – and, the organisers said, "
+        "nobody asked them to clear it.",
+    )))
+    assert [c.text for c in claims] == ["The parade had not been cleared with the council"]
