@@ -33,7 +33,8 @@ REPORTING_VERBS = wordset(
     estimated believe believes believed reveal reveals revealed admit admits admitted inform
     informs informed proclaim proclaims proclaimed allege alleges alleged contend contends
     contended stress stresses stressed write writes wrote predict predicts predicted concede
-    concedes conceded conclude concludes concluded find finds found rule rules ruled"""
+    concedes conceded conclude concludes concluded find finds found rule rules ruled accuse
+    accuses accused tweet tweets tweeted"""
 ) | DENY_VERBS
 
 # Verbs whose object is not what was said unless "that" (or a colon, or a quotation) follows:
@@ -59,7 +60,8 @@ ROLE_NOUNS = wordset(
     board chairman chairwoman chair head premier cabinet manager managers organisers organizers
     team coach club chamber association organisation organization institute foundation
     commission society coalition federation alliance charity panel jury inquiry watchdog
-    members family relatives councillor councilor councillors"""
+    members family relatives councillor councilor councillors sheriff detective detectives
+    attorney attorneys publicist"""
 )
 
 ROLE_MODIFIERS = wordset(

@@ -416,7 +416,51 @@ def _link_disputes(
             best = accused
         if best >= 0:
             contested.setdefault(best, []).append(d)
+    _link_contradictions(groups, asserted, sim, contested, disagreement)
     return contested
+
+
+_NEGATION = re.compile(r"\b(?:not|never|no longer|nobody|nothing)\b|n['’]t\b", re.IGNORECASE)
+CONTRADICTION_SIMILARITY = 0.3
+
+
+def _link_contradictions(
+    groups: list[_Group],
+    asserted: list[int],
+    sim: _Similarity,
+    contested: dict[int, list[int]],
+    disagreement: DisagreementScorer | None,
+) -> None:
+    """A party saying the opposite of another's claim without a denial verb ("investigators
+    asked the agency for help" / "we have not asked them for help"): the negated statement
+    contests the claim when the two share at least MIN_SHARED_TERMS content words and are
+    close (or the scorer finds them contradicting)."""
+    negated = [g for g in asserted if any(_NEGATION.search(i.content) for i in groups[g].items)]
+    if not negated:
+        return
+    counters = {d for ds in contested.values() for d in ds}
+    texts = {g: " ".join(i.content for i in groups[g].items) for g in asserted}
+    vectors = dict(zip(asserted, sim.matrix([texts[g] for g in asserted]), strict=True))
+    for n in negated:
+        if n in counters or n in contested:
+            continue
+        n_terms = set(content_terms(texts[n]))
+        best, best_score = -1, 0.0
+        for g in asserted:
+            if g == n or groups[g].party == groups[n].party or _NEGATION.search(texts[g]):
+                continue
+            if len(n_terms & set(content_terms(texts[g]))) < MIN_SHARED_TERMS:
+                continue
+            if disagreement is not None:
+                score = disagreement(texts[g], texts[n])
+                threshold = DISAGREEMENT_THRESHOLD
+            else:
+                score = float(vectors[g] @ vectors[n])
+                threshold = CONTRADICTION_SIMILARITY
+            if score >= threshold and score > best_score:
+                best, best_score = g, score
+        if best >= 0 and n not in contested.get(best, []):
+            contested.setdefault(best, []).append(n)
 
 
 def _speaks_for(speaker: str, body: str) -> bool:

@@ -646,3 +646,23 @@ def test_a_statement_cut_at_a_dash_loses_its_dangling_and() -> None:
         "nobody asked them to clear it.",
     )))
     assert [c.text for c in claims] == ["The parade had not been cleared with the council"]
+
+
+def test_saying_the_opposite_without_a_denial_verb_is_a_dispute() -> None:
+    s = _two_outlets(
+        "Investigators said the county had asked the state drug agency for help.",
+        "“The county has not asked the state drug agency for help,” the sheriff said.",
+    )
+    claims, disputes, _ = analyse_story(s)
+    assert len(disputes) == 1
+    assert claims[disputes[0].claim].actor == "Investigators"
+    assert [claims[k].actor for k in disputes[0].counter] == ["The sheriff"]
+
+
+def test_one_party_negating_its_own_words_is_no_dispute() -> None:
+    s = _two_outlets(
+        "Investigators said the county had asked the state drug agency for help.",
+        "Investigators later said the county had not asked the state drug agency for help.",
+    )
+    _, disputes, _ = analyse_story(s)
+    assert disputes == ()
