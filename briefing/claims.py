@@ -33,7 +33,10 @@ from .stance import wordset
 from .terms import content_terms
 from .text import Span, split_sentences
 
-MERGE_SIMILARITY = 0.35
+MERGE_SIMILARITY = 0.3
+# Two parties' statements merge only when they say much the same and name one speaker in
+# common (outlets naming one organisation or person in different words).
+CROSS_NAME_MERGE_SIMILARITY = 0.25
 DISPUTE_SIMILARITY = 0.12
 CONTINUATION_SENTENCES = 3
 MIN_SHARED_TERMS = 2
@@ -110,13 +113,16 @@ def _resolve_aliases(items: list[_Item]) -> None:
     counts = Counter(i.actor for i in items)
     for item in items:
         words = item.actor.split()
+        while len(words) > 1 and words[0].lower().rstrip(".") in _HONORIFICS:
+            words = words[1:]  # "Professor Mallucci", "Mr. Paul": the surname decides
         if (item.actor in named and len(words) > 2) or not words[-1][:1].isupper():
             continue
         if country_of(item.actor):
             continue
         longer = [
             a for a in named if (a != item.actor and a.endswith(" " + item.actor)) or (
-                len(words) == 1 and a.split()[-1] == item.actor
+                len(words) == 1 and a.split()[-1] == words[0] and a != item.actor
+                and len(a.split()) > len(item.actor.split())
             )
         ]
         if longer:
@@ -286,11 +292,18 @@ def _merge(items: list[_Item], sim: _Similarity) -> list[_Group]:
     members: list[list[int]] = []
     centroids: list[np.ndarray] = []
     for k, (item, vec) in enumerate(zip(items, vectors, strict=True)):
-        best, best_score = -1, MERGE_SIMILARITY
+        best, best_score = -1, 0.0
         for g, group in enumerate(groups):
-            if group.stance != item.stance or group.party != item.party:
+            if group.stance != item.stance:
                 continue
             score = float(centroids[g] @ vec)
+            if group.party == item.party:
+                if score < MERGE_SIMILARITY:
+                    continue
+            elif score < CROSS_NAME_MERGE_SIMILARITY or not any(
+                _same_speaker(i.actor, item.actor) for i in group.items
+            ):
+                continue
             if score >= best_score:
                 best, best_score = g, score
         if best < 0:
@@ -303,6 +316,28 @@ def _merge(items: list[_Item], sim: _Similarity) -> list[_Group]:
             mean = np.mean(vectors[members[best]], axis=0)
             centroids[best] = mean / (float(np.linalg.norm(mean)) or 1.0)
     return groups
+
+
+_HONORIFICS = wordset("mr mrs ms dr prof professor sen rep gov")
+_GENERIC_NAME_WORDS = wordset(
+    """university college school hospital institute department ministry office center centre
+    national state federal united new north south east west"""
+)
+
+
+def _name_tokens(actor: str) -> set[str]:
+    return {
+        w.lower()
+        for w in re.findall(r"[\w’'.-]*\w", actor)
+        if w[:1].isupper()
+        and w.lower() not in ROLE_NOUNS | ROLE_MODIFIERS | _TITLE_WORDS | _GENERIC_NAME_WORDS
+    }
+
+
+def _same_speaker(a: str, b: str) -> bool:
+    """'Lancaster University' and 'University of Lancaster', 'Head of King's College
+    London's department of chemistry' and 'King's College London': one name in common."""
+    return bool(_name_tokens(a) & _name_tokens(b))
 
 
 def _targets_party(item: _Item) -> set[str]:

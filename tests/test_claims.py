@@ -666,3 +666,23 @@ def test_one_party_negating_its_own_words_is_no_dispute() -> None:
     )
     _, disputes, _ = analyse_story(s)
     assert disputes == ()
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Lancaster University said the trial results were very encouraging for dementia "
+         "patients.",
+         "The University of Lancaster said the results of the trial were encouraging for "
+         "patients with dementia."),
+        ("Team leader Professor Ines Varga said the new drug protected brain cells in mice.",
+         "Professor Varga said the drug had protected the brain cells of mice in the trial."),
+    ],
+)
+def test_one_claim_in_two_outlets_own_words_is_one_claim_with_two_origins(
+    first: str, second: str
+) -> None:
+    claims, _, _ = analyse_story(_two_outlets(first, second))
+    assert len(claims) == 1, [(c.actor, c.text) for c in claims]
+    assert claims[0].origins == 2
+    assert claims[0].article_ids == ("a", "b")
