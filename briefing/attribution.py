@@ -7,6 +7,7 @@ Recognised shapes (offsets are exact character positions in the article text):
 - ``according to X, CONTENT`` and ``CONTENT, said X``
 - ``"X has denied the allegations," Y said``: X's denial, reported by Y
 - ``CONTENT, according to rumours X has denied``: X denies CONTENT
+- ``X denied media reports that CONTENT``: the reports assert CONTENT, X denies it
 - ``"QUOTE," a statement rejected by X``: X denies the quote
 - with an outlet name, a sentence rejecting a claim in the outlet's own voice
 
@@ -391,7 +392,7 @@ def _clauses(text: str, sentence: Span) -> list[tuple[int, int]]:
 
 
 def _stance(verb: str, content: str) -> Stance:
-    return "denies" if is_denial(verb, content) else "asserts"
+    return "denies" if is_denial(verb, content.strip()) else "asserts"
 
 
 _QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "‘": "’"}
@@ -675,7 +676,41 @@ def _reported_denial(text: str, hit: Attribution, index: int) -> Attribution | N
     at = text.find(inner.actor, hit.content_start, hit.content_end)
     if at < 0 or text[hit.content_start : at].strip().lower() not in {"", "the", "a", "an"}:
         return None
+    if inner.pronoun and inner.actor.lower() in {"he", "she", "they"}:
+        # "Kamerud told AP that he disputed ...": "he" is the one who told
+        inner = replace(inner, actor=hit.actor, pronoun=hit.pronoun)
     return replace(inner, start=hit.start, end=hit.end, quoted=False)
+
+
+_REPORTS_DENIED = re.compile(
+    r"(?P<noun>(?:(?:the|recent|persistent|several|some)\s+)*(?:(?:media|press|news)\s+)?"
+    r"(?:reports?|claims?|allegations?|rumou?rs?|suggestions?|accusations?))"
+    r"(?:\s+(?:by|from|in)\s+(?P<source>[^,;:“”\"]{3,60}?))?\s+that\s*$",
+    re.IGNORECASE,
+)
+
+
+def _denied_report(text: str, denial: Attribution) -> Attribution | None:
+    """'Family members have denied media reports that he was ill': the reports assert what the
+    family denies, so they are a claim of their own (by 'several media outlets' when named)."""
+    if denial.stance != "denies" or denial.outlet_voice:
+        return None
+    m = _REPORTS_DENIED.search(text, denial.start, denial.content_start)
+    if m is None or m.end() < denial.content_start - 1:
+        return None
+    if not m.group("source") and not re.search(r"media|press|news", m.group("noun"), re.I):
+        return None  # "rejected the report that ...": whose report is not said
+    source = m.group("source") or m.group("noun")
+    source = re.sub(r"^(?:the|recent|persistent)\s+", "", source.strip(), flags=re.IGNORECASE)
+    return replace(
+        denial,
+        actor=source[:1].upper() + source[1:],
+        verb="reported",
+        stance="asserts",
+        pronoun=False,
+        anaphoric=False,
+        quoted=False,
+    )
 
 
 def _passive_denial(text: str, main: Attribution) -> Attribution | None:
@@ -754,6 +789,9 @@ def _attributions_in_sentence(
         hit = _finish(text, _reported_denial(text, hit, index) or hit)
         if hit is None:
             continue
+        report = _denied_report(text, hit)
+        if report is not None:
+            found.append(report)
         found.append(hit)
         passive = _passive_denial(text, hit)
         if passive is not None:
