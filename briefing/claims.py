@@ -360,6 +360,14 @@ _TITLE_WORDS = wordset(
 )
 
 
+_ACCUSING = re.compile(
+    r"\b(?:accus\w*|alleg\w*|charg\w*|abus\w*|harass\w*|assault\w*|broke|violat\w*|"
+    r"stole|fraud\w*|illegal\w*|guilty|wrongdoing|arrested|misconduct)\b",
+    re.IGNORECASE,
+)
+_ACCUSATION_WEIGHT = 1.0
+
+
 def _accused(item: _Item, claim_text: str) -> bool:
     """Whether ``claim_text`` speaks of the denier: their surname or organisation name
     ("investigators say councillor Ada Voss broke the law" / "Voss denied any wrongdoing"), or
@@ -432,6 +440,9 @@ def _link_disputes(
                 member_vecs[row] @ antecedent_vec
             )
             if any(_accused(i, member.content) for i in deniers):
+                score += _ACCUSATION_WEIGHT * bool(
+                    _ACCUSING.search(f"{member.attribution.verb} {member.content}")
+                )
                 if score > accused_score:
                     accused, accused_score = g, score
                 continue
@@ -459,6 +470,11 @@ _NEGATION = re.compile(r"\b(?:not|never|no longer|nobody|nothing)\b|n['’]t\b",
 CONTRADICTION_SIMILARITY = 0.3
 
 
+def _predicate_terms(text: str) -> set[str]:
+    """Content stems of the lower-case words: what is said of the names, not the names."""
+    return set(content_terms(" ".join(w for w in text.split() if not w[:1].isupper())))
+
+
 def _link_contradictions(
     groups: list[_Group],
     asserted: list[int],
@@ -479,12 +495,12 @@ def _link_contradictions(
     for n in negated:
         if n in counters or n in contested:
             continue
-        n_terms = set(content_terms(texts[n]))
+        n_terms = _predicate_terms(texts[n])
         best, best_score = -1, 0.0
         for g in asserted:
             if g == n or groups[g].party == groups[n].party or _NEGATION.search(texts[g]):
                 continue
-            if len(n_terms & set(content_terms(texts[g]))) < MIN_SHARED_TERMS:
+            if len(n_terms & _predicate_terms(texts[g])) < MIN_SHARED_TERMS:
                 continue
             if disagreement is not None:
                 score = disagreement(texts[g], texts[n])
