@@ -436,6 +436,8 @@ def _link_disputes(
                 continue
             if named and claim_party not in named:
                 continue
+            if _answers_later(group.items, member):
+                continue
             score = float(member_vecs[row] @ vec) + ANTECEDENT_WEIGHT * float(
                 member_vecs[row] @ antecedent_vec
             )
@@ -468,6 +470,13 @@ def _link_disputes(
 
 _NEGATION = re.compile(r"\b(?:not|never|no longer|nobody|nothing)\b|n['’]t\b", re.IGNORECASE)
 CONTRADICTION_SIMILARITY = 0.3
+
+
+def _answers_later(denials: Sequence[_Item], claim: _Item) -> bool:
+    """A denial answers what was said before it: a claim later in the same article, after
+    every denial of the group there, is not what it contests."""
+    same = [d for d in denials if d.article_index == claim.article_index]
+    return bool(same) and all(d.attribution.sentence < claim.attribution.sentence for d in same)
 
 
 def _predicate_terms(text: str) -> set[str]:
