@@ -92,7 +92,8 @@ _TRAILING_STARTERS = wordset(
 )
 _ANAPHORIC = re.compile(
     r"\b(?:the|this|these|those|such|that|its|their|\w+['’]s)\s+"
-    r"(?:claims?|assertions?|reports?|statements?|allegations?|accusations?|figures?|account)\b"
+    r"(?:claims?|assertions?|reports?|statements?|allegations?|accusations?|figures?|account|"
+    r"charges|rumou?rs?|suggestions?|stor(?:y|ies))\b"
     r"(?!\s+(?:of|that|about|regarding|on)\b)",
     re.IGNORECASE,
 )
