@@ -613,6 +613,7 @@ _TIME_ONLY = re.compile(
 
 
 _PREPOSITION_LED = re.compile(r"^(?:from|in|at|on|to|with|by|for|of)\b", re.IGNORECASE)
+_SUBJECTLESS = re.compile(r"^(?:of|have|has|had|were|are|been)\b")
 _DANGLING_END = re.compile(r"[\s,;:–—-]+(?:and|but|or|while|as)$", re.IGNORECASE)
 
 
@@ -625,6 +626,8 @@ def _fragment(content: str, after_verb: str = "") -> bool:
         return True
     if _PREPOSITION_LED.match(content) and n_words < 5:
         return True
+    if _SUBJECTLESS.match(content):
+        return True  # "confirmed have previously been reported": the subject was cut off
     return after_verb.lstrip().startswith(":") and n_words < 3 and not _ANY_MARK.search(content)
 
 

@@ -149,6 +149,25 @@ def _resolve_aliases(items: list[_Item]) -> None:
             item.party = others.pop()
 
 
+_FEMININE = re.compile(
+    r"\b(?:spokeswoman|chairwoman|congresswoman|businesswoman|woman|actress|mrs|ms|queen|"
+    r"princess|duchess|mother|sister|daughter|wife|grandmother|girl|baroness|lady)\b", re.I
+)
+_MASCULINE = re.compile(
+    r"\b(?:spokesman|chairman|congressman|businessman|man|actor|mr|king|prince|duke|father|"
+    r"brother|son|husband|grandfather|boy|lord|sir)\b", re.I
+)
+
+
+def _other_gender(pronoun: str, actor: str) -> bool:
+    """'he' cannot point back to 'spokeswoman Darian Ward', nor 'she' to 'Mr. Paul'."""
+    if pronoun == "he":
+        return _FEMININE.search(actor) is not None
+    if pronoun == "she":
+        return _MASCULINE.search(actor) is not None
+    return False
+
+
 def _personal(actor: str, text: str) -> bool:
     """Whether "he" or "she" can point back to ``actor``: a first and last name ("Chair
     Margaret Hollis"), or a surname the article also gives with a first name or title
@@ -177,7 +196,7 @@ def _items_for_story(story: Story) -> list[_Item]:
             if att.pronoun or actor.lower() in PRONOUNS or actor.lower() == "statement":
                 if previous is None or (
                     att.actor.lower() in {"he", "she"} and not _personal(previous.actor, text)
-                ):
+                ) or _other_gender(att.actor.lower(), previous.actor):
                     continue
                 actor = previous.actor
             content = text[att.content_start : att.content_end]

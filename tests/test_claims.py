@@ -544,6 +544,7 @@ def test_direct_quote_and_reported_speech_are_told_apart(
         "The new parking rules will hurt small shops, said the regional.",
         "Deputy Ann Kolb told Channel 8 News.",
         "Harbour Herald's Ana Ruiz reported from Lisbon.",
+        "The official confirmed have previously been reported by other outlets.",
     ],
 )
 def test_fragments_and_non_speakers_make_no_claim(sentence: str) -> None:
@@ -702,3 +703,11 @@ def test_one_claim_in_two_outlets_own_words_is_one_claim_with_two_origins(
     assert len(claims) == 1, [(c.actor, c.text) for c in claims]
     assert claims[0].origins == 2
     assert claims[0].article_ids == ("a", "b")
+
+
+def test_he_does_not_point_back_to_a_spokeswoman() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", "Airport spokeswoman Dana Reel said the terminal was closed. A passenger, Tom Ivers, "
+        "was in the cafe. He said he heard three more shots.",
+    )))
+    assert [c.actor for c in claims] == ["Airport spokeswoman Dana Reel"]
