@@ -168,6 +168,24 @@ def _other_gender(pronoun: str, actor: str) -> bool:
     return False
 
 
+def _introduction(text: str, item: _Item) -> str:
+    """The words that introduce ``item``'s speaker ("Darian Ward, a spokeswoman for ...")."""
+    att = item.attribution
+    if att.content_start > att.start + 2:
+        return f"{item.actor} {text[att.start : att.content_start]}"
+    return f"{item.actor} {text[att.content_end : att.end]}"
+
+
+_PERSON_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+([A-Z][a-z][\w’'-]+)\b")
+
+
+def _someone_else_named(text: str, previous: _Item, att: Attribution) -> bool:
+    """Whether another person is named between the previous speaker and 'he said' ("Dale
+    Howard was waiting ... he said"): "he" then points back to them, not to the speaker."""
+    between = text[previous.attribution.end : att.start]
+    return any(m.group(1) not in previous.actor for m in _PERSON_NAME.finditer(between))
+
+
 def _personal(actor: str, text: str) -> bool:
     """Whether "he" or "she" can point back to ``actor``: a first and last name ("Chair
     Margaret Hollis"), or a surname the article also gives with a first name or title
@@ -196,7 +214,9 @@ def _items_for_story(story: Story) -> list[_Item]:
             if att.pronoun or actor.lower() in PRONOUNS or actor.lower() == "statement":
                 if previous is None or (
                     att.actor.lower() in {"he", "she"} and not _personal(previous.actor, text)
-                ) or _other_gender(att.actor.lower(), previous.actor):
+                ) or _other_gender(att.actor.lower(), _introduction(text, previous)) or (
+                    att.actor.lower() in {"he", "she"} and _someone_else_named(text, previous, att)
+                ):
                     continue
                 actor = previous.actor
             content = text[att.content_start : att.content_end]

@@ -711,3 +711,11 @@ def test_he_does_not_point_back_to_a_spokeswoman() -> None:
         "was in the cafe. He said he heard three more shots.",
     )))
     assert [c.actor for c in claims] == ["Airport spokeswoman Dana Reel"]
+
+
+def test_he_points_back_to_nobody_when_the_speaker_is_a_woman() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", "Airport spokeswoman Dana Reel said the terminal was closed. Later he said the "
+        "doors were locked.",
+    )))
+    assert [c.actor for c in claims] == ["Airport spokeswoman Dana Reel"]
