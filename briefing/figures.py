@@ -72,7 +72,8 @@ _STOP_NP = wordset(
     """to in of on at by for from with and or but had has have was were is are be been will
     would could should may might as than that which who while since after before into over
     under during against per each a an the this these those its their his her it they so
-    far now already yet still again last next ago more less also only just about around"""
+    far now already yet still again last next ago more less also only just about around
+    worldwide nationwide overall altogether apiece each"""
 )
 _VERB_WORDS = wordset(
     """lost left fled died went made took got came saw held fell rose grew ran began became
@@ -89,6 +90,9 @@ _UNIT_CLASSES = {
     "square mile": "sq mi", "death": "deaths", "casualty": "casualties",
     "ship": "vessels", "vessel": "vessels", "boat": "vessels", "container ship": "vessels",
     "cargo ship": "vessels", "tanker": "vessels",
+    "ton": "tonnes", "tonne": "tonnes", "metric ton": "tonnes", "metric tonne": "tonnes",
+    "kilogram": "kg", "kilo": "kg", "kg": "kg", "pound": "lb", "lb": "lb", "lbs": "lb",
+    "worshipper": "worshippers", "parishioner": "worshippers", "congregant": "worshippers",
 }
 # Percentages of one measure named in different words: "pay rise" / "wage increase".
 _MEASURE_SYNONYMS = {
@@ -259,6 +263,8 @@ def _is_date_or_label(text: str, start: int, end: int, num: str) -> bool:
         return True
     if re.match(r"\s*(?:st|nd|rd|th)\b", after) or re.match(r"[.:]\d", after):
         return True
+    if start > 1 and text[start - 1] == "," and text[start - 2].isdigit():
+        return True  # "1,3-galactose": a chemical name, not a count
     return bool(start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-/"))
 
 

@@ -248,6 +248,8 @@ def test_one_origins_repeated_value_is_one_value() -> None:
          "Nurses at the Orrin hospital trust accepted a 6% wage increase after the strike."),
         ("About 1,200 people were evacuated from Dorrow after the river flooded.",
          "The floods in Dorrow forced 1,500 from their homes after the river burst."),
+        ("Velmark threw away 9.4 million metric tons of electronic waste last year.",
+         "Velmark threw away 9.6 million tonnes of electronic waste last year."),
     ],
 )
 def test_one_quantity_named_with_different_nouns_is_one_group(first: str, second: str) -> None:
