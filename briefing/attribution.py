@@ -637,6 +637,8 @@ def _finish(text: str, hit: Attribution) -> Attribution | None:
     dangling = _DANGLING_END.search(text, start, end)
     if dangling is not None:
         end = dangling.start()
+    while end > start and text[end - 1] == ")" and "(" not in text[start:end]:
+        end -= 1  # "(Weinstein denied the claims.)": the bracket closes around the sentence
     if not hit.outlet_voice and _fragment(text[start:end]):
         return None
     return hit if end == hit.content_end else replace(hit, content_end=end)

@@ -719,3 +719,10 @@ def test_he_points_back_to_nobody_when_the_speaker_is_a_woman() -> None:
         "doors were locked.",
     )))
     assert [c.actor for c in claims] == ["Airport spokeswoman Dana Reel"]
+
+
+def test_a_bracketed_sentence_keeps_no_closing_bracket() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", "Actress Lena Morr said producer Ivo Kant had harassed her. (Kant denied the claims.)"
+    )))
+    assert [c.text for c in claims] == ["producer Ivo Kant had harassed her.", "the claims."]
