@@ -35,7 +35,7 @@ REPORTING_VERBS = wordset(
     informs informed proclaim proclaims proclaimed allege alleges alleged contend contends
     contended stress stresses stressed write writes wrote predict predicts predicted concede
     concedes conceded conclude concludes concluded find finds found rule rules ruled accuse
-    accuses accused tweet tweets tweeted"""
+    accuses accused tweet tweets tweeted plead pleads pleaded"""
 ) | DENY_VERBS
 
 # Verbs whose object is not what was said unless "that" (or a colon, or a quotation) follows:

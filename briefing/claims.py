@@ -518,6 +518,21 @@ def _answers_later(denials: Sequence[_Item], claim: _Item) -> bool:
     return bool(same) and all(d.attribution.sentence < claim.attribution.sentence for d in same)
 
 
+_NEGATION_WINDOW = 2
+
+
+def _negated_terms(text: str) -> set[str]:
+    """Content stems said with a negation right before them ("did not show", "never
+    abandoned", "wasn't")."""
+    tokens = re.findall(r"[\w’']+", text.lower())
+    found: set[str] = set()
+    for k, token in enumerate(tokens):
+        window = tokens[max(0, k - _NEGATION_WINDOW) : k]
+        if any(_NEGATION.fullmatch(w) or re.search(r"n['’]t$", w) for w in window):
+            found.update(content_terms(token))
+    return found
+
+
 def _predicate_terms(text: str) -> set[str]:
     """Content stems of the lower-case words: what is said of the names, not the names."""
     return set(content_terms(" ".join(w for w in text.split() if not w[:1].isupper())))
@@ -544,12 +559,16 @@ def _link_contradictions(
         if n in counters or n in contested:
             continue
         n_terms = _predicate_terms(texts[n])
+        n_negated = _negated_terms(texts[n])
         best, best_score = -1, 0.0
         for g in asserted:
-            if g == n or groups[g].party == groups[n].party or _NEGATION.search(texts[g]):
+            if g == n or groups[g].party == groups[n].party:
                 continue
-            if len(n_terms & _predicate_terms(texts[g])) < MIN_SHARED_TERMS:
+            shared = n_terms & _predicate_terms(texts[g])
+            if len(shared) < MIN_SHARED_TERMS:
                 continue
+            if not (shared & n_negated) - _negated_terms(texts[g]):
+                continue  # no word said with "not" on one side and without it on the other
             if disagreement is not None:
                 score = disagreement(texts[g], texts[n])
                 threshold = DISAGREEMENT_THRESHOLD

@@ -726,3 +726,18 @@ def test_a_bracketed_sentence_keeps_no_closing_bracket() -> None:
         "a", "Actress Lena Morr said producer Ivo Kant had harassed her. (Kant denied the claims.)"
     )))
     assert [c.text for c in claims] == ["producer Ivo Kant had harassed her.", "the claims."]
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "Orrin Vale has pleaded not guilty to the burglary charges.",
+        "Orrin Vale maintains he is innocent, according to court papers.",
+    ],
+)
+def test_a_plea_or_a_claim_of_innocence_answers_the_accusation(denial: str) -> None:
+    s = _two_outlets("Police said Orrin Vale broke into a pharmacy in Tarrow on Monday.", denial)
+    claims, disputes, _ = analyse_story(s)
+    assert len(disputes) == 1
+    assert claims[disputes[0].claim].actor == "Police"
+    assert [claims[k].actor for k in disputes[0].counter] == ["Orrin Vale"]
