@@ -6,11 +6,18 @@ Pure: a Story in, plain data out. Every text is quoted verbatim with its article
 1. attribution.find_attributions: who said what in each article (verb, stance, content span);
    speakers resolved to the story's fullest name, pronouns to the previous speaker, each
    speaker to a party (parties.party_of: country, organisation or name).
+   Fragments and non-speakers ("Like I", "German", a caption glued to a name) are dropped.
 2. Statements of one party and stance that say the same thing merge (TF-IDF cosine over
-   stemmed content words); ``origins`` counts distinct origin ids (wire copies once).
+   stemmed content words), as do two parties' statements naming one speaker in different words
+   ("University of Lancaster" / "Lancaster University"); ``origins`` counts distinct origin ids
+   (wire copies once).
 3. A denial is linked to the claim it contests: the assertion it points back to ("denied that
-   account"), else the other party's claim sharing the most content with it. A party never
-   disputes itself; a denial of something nobody claimed stays an undisputed denial.
+   account"); else an accusation of another party that speaks of the denier ("investigators
+   say Voss broke the law" / "Voss denied any wrongdoing"); else the other party's claim
+   sharing the most content with it (or, with a ``disagreement`` scorer, the one it scores as
+   contradicting). A statement saying the opposite of another party's claim ("we have not
+   asked them for help") contests it too. A party never disputes itself; a denial of something
+   nobody claimed stays an undisputed denial.
 4. figures.group_figures: numbers normalised to intervals, grouped by quantity.
 """
 
