@@ -613,7 +613,8 @@ _TIME_ONLY = re.compile(
 
 
 _PREPOSITION_LED = re.compile(r"^(?:from|in|at|on|to|with|by|for|of)\b", re.IGNORECASE)
-_SUBJECTLESS = re.compile(r"^(?:of|have|has|had|were|are|been)\b")
+_SUBJECTLESS = re.compile(r"^(?:of|with|have|has|had|were|are|been)\b")
+_DATELINE = re.compile(r"^(?:in|from|at)\s+[A-Z]")
 _DANGLING_END = re.compile(r"[\s,;:–—-]+(?:and|but|or|while|as)$", re.IGNORECASE)
 
 
@@ -628,6 +629,8 @@ def _fragment(content: str, after_verb: str = "") -> bool:
         return True
     if _SUBJECTLESS.match(content):
         return True  # "confirmed have previously been reported": the subject was cut off
+    if _DATELINE.match(content) and n_words < 8:
+        return True  # "reported from London and Steve Almasy in Atlanta": a byline
     return after_verb.lstrip().startswith(":") and n_words < 3 and not _ANY_MARK.search(content)
 
 

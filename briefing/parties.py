@@ -176,6 +176,11 @@ def _demonym(word: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=1)
+def _us_states() -> frozenset[str]:
+    return frozenset(s.name.lower() for s in pycountry.subdivisions.get(country_code="US"))
+
+
 def speaker(actor: str, modifiers: frozenset[str] = frozenset()) -> str | None:
     """``actor`` as a reader can take it as a speaker, or None when it is none: a photo caption
     glued before the name is dropped ("Image The White House's spokeswoman ..."); adjectives
@@ -191,6 +196,8 @@ def speaker(actor: str, modifiers: frozenset[str] = frozenset()) -> str | None:
     content = [w for w in words if w.lower() not in _NOT_NAMES]
     if all(w.lower().strip(",.") in _TIME_WORDS for w in content):
         return None  # "Monday said": a date line, not a speaker
+    if " ".join(words).lower().strip(",.") in _us_states():
+        return None  # "Kentucky": a place in a date line or a possessive, not a speaker
     if content and all(
         w.lower().strip("’'") in _ADJECTIVES | modifiers or _demonym(w) for w in content
     ):

@@ -545,6 +545,9 @@ def test_direct_quote_and_reported_speech_are_told_apart(
         "Deputy Ann Kolb told Channel 8 News.",
         "Harbour Herald's Ana Ruiz reported from Lisbon.",
         "The official confirmed have previously been reported by other outlets.",
+        "Reporter Ivy Lund wrote in Lisbon and Omar Hale in Porto.",
+        "An executive said with the club who did not wish to be named.",
+        "Kentucky said the House is already controlled by Democrats.",
     ],
 )
 def test_fragments_and_non_speakers_make_no_claim(sentence: str) -> None:
