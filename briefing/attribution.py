@@ -375,6 +375,14 @@ def _unquote(text: str, start: int, end: int) -> tuple[int, int, bool]:
             inner_end -= 1
         if inner_end - inner_start >= 3:
             return inner_start, inner_end, True
+    if (
+        stop - start >= 4
+        and text[start] in "“«"
+        and not _ANY_MARK.search(text, start + 1, end)
+    ):
+        # a quotation that goes on into the next sentence: '“I could hear them.'
+        inner_start, inner_end = _trim(text, start + 1, stop)
+        return inner_start, inner_end, True
     return start, end, False
 
 

@@ -520,6 +520,8 @@ def test_a_story_shows_at_most_four_disputes_each_with_at_most_three_counters() 
          "the talks were “effectively over” for now.", False),
         ("According to the harbour authority, the merger talks were over.",
          "the merger talks were over.", False),
+        ("The harbour authority said: “The merger talks are over. We walk away.”",
+         "The merger talks are over", True),
     ],
 )
 def test_direct_quote_and_reported_speech_are_told_apart(
