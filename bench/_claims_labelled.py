@@ -75,7 +75,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from briefing.claims import analyse_story
+from briefing.claims import DisagreementScorer, analyse_story
 from briefing.models import Article, Claim, Dispute, FigureSet, Story
 from briefing.parties import country_of
 from briefing.stance import wordset
@@ -380,7 +380,11 @@ def score_story(
 
 
 def bench_labelled(csv_path: Path, labels_dir: Path = LABELS_DIR, *, verbose: bool = False,
-                   splits: Sequence[str] = ("dev", "holdout")) -> dict[str, dict[str, float]]:
+                   splits: Sequence[str] = ("dev", "holdout"),
+                   disagreement: DisagreementScorer | None = None
+                   ) -> dict[str, dict[str, float]]:
+    """Score analyse_story (with ``disagreement`` plugged into its dispute linking when
+    given) on the labelled stories whose row file is present."""
     stories = json.loads((labels_dir / "stories.json").read_text(encoding="utf-8"))
     with csv_path.open(encoding="utf-8") as handle:
         rows = [r["documents"] for r in csv.DictReader(handle)]
@@ -397,7 +401,7 @@ def bench_labelled(csv_path: Path, labels_dir: Path = LABELS_DIR, *, verbose: bo
             continue
         documents = ast.literal_eval(rows[entry["row"]])
         story = story_of(entry["row"], documents)
-        claims, disputes, figures = analyse_story(story)
+        claims, disputes, figures = analyse_story(story, disagreement=disagreement)
         texts = {a.id: a.text for a in story.articles}
         notes = score_story(label, texts, claims, disputes, figures, tallies[split])
         if verbose and split == "dev":
