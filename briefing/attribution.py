@@ -62,7 +62,7 @@ ROLE_NOUNS = wordset(
     team coach club chamber association organisation organization institute foundation
     commission society coalition federation alliance charity panel jury inquiry watchdog
     members family relatives councillor councilor councillors sheriff detective detectives
-    attorney attorneys publicist"""
+    attorney attorneys publicist rep reps"""
 )
 
 ROLE_MODIFIERS = wordset(
@@ -377,7 +377,7 @@ def _unquote(text: str, start: int, end: int) -> tuple[int, int, bool]:
             return inner_start, inner_end, True
     if (
         stop - start >= 4
-        and text[start] in "“«"
+        and text[start] in _OPENING_MARKS
         and not _ANY_MARK.search(text, start + 1, end)
     ):
         # a quotation that goes on into the next sentence: '“I could hear them.'
@@ -655,6 +655,39 @@ def _finish(text: str, hit: Attribution) -> Attribution | None:
     return hit if end == hit.content_end else replace(hit, content_end=end)
 
 
+_STATEMENT_SAYING = re.compile(
+    r"\b(?P<verb>released|issued|put out|posted|sent|gave)\s+(?:a|an)\s+(?:\w+\s+){0,2}?"
+    r"(?:statement|message|post|tweet|letter|response)(?:\s+\w+){0,4}?\s+"
+    r"(?:saying|which said|that said|reading|stating)[:,]?\s+"
+)
+
+
+def _statement_saying(text: str, start: int, end: int, index: int) -> Attribution | None:
+    """'A rep for the actress released a statement saying, "..."'."""
+    m = _STATEMENT_SAYING.search(text, start, end)
+    if m is None:
+        return None
+    actor = _actor_before(text, m.start("verb"), start)
+    if actor is None:
+        return None
+    c_start, c_end, quoted = _unquote(text, *_trim(text, m.end(), end))
+    content = text[c_start:c_end]
+    if c_end - c_start < 3:
+        return None
+    return Attribution(
+        actor=text[actor[0] : actor[1]],
+        verb="said",
+        stance=_stance("said", content),
+        start=start,
+        end=end,
+        content_start=c_start,
+        content_end=c_end,
+        anaphoric=bool(_ANAPHORIC.search(content)),
+        sentence=index,
+        quoted=quoted,
+    )
+
+
 def _inverted(text: str, start: int, end: int, verb: _Token) -> Attribution | None:
     """'CONTENT, said the regional chamber of commerce.': reported speech with the speaker
     after the verb."""
@@ -768,11 +801,22 @@ def find_attributions(text: str, outlet: str = "") -> list[Attribution]:
     rejects a claim in the outlet's own voice ("The story is a hoax.") is kept as the outlet's
     denial."""
     found: list[Attribution] = []
+    open_quote: Attribution | None = None
     for index, sentence in enumerate(split_sentences(text)):
         if not _TERMINAL.search(sentence.text):
+            open_quote = None
             continue
         before = len(found)
         _attributions_in_sentence(text, sentence, index, found)
+        if len(found) == before and open_quote is not None:
+            # the rest of a quotation opened in an earlier sentence: the same speaker's words
+            more, open_quote = _quote_goes_on(text, sentence, index, open_quote)
+            if more is not None:
+                found.append(more)
+            continue
+        open_quote = None
+        if len(found) > before and _opens_quote(text[found[-1].start : sentence.end]):
+            open_quote = found[-1]
         if outlet and len(found) == before and outlet_denies(sentence.text):
             found.append(
                 Attribution(
@@ -790,6 +834,38 @@ def find_attributions(text: str, outlet: str = "") -> list[Attribution]:
     return found
 
 
+def _opens_quote(span: str) -> bool:
+    """Whether ``span`` opens a quotation it does not close."""
+    return span.count("“") > span.count("”") or span.count('"') % 2 == 1
+
+
+def _quote_goes_on(
+    text: str, sentence: Span, index: int, opened: Attribution
+) -> tuple[Attribution | None, Attribution | None]:
+    """The words of ``sentence`` up to the mark closing ``opened``'s quotation, as the same
+    speaker's quote; and the attribution whose quotation is still open after it (or None)."""
+    close = re.search(r"[”\"]", sentence.text)
+    stop = sentence.start + close.start() if close else sentence.end
+    c_start, c_end = _trim(text, sentence.start, stop)
+    while c_end > c_start and text[c_end - 1] in ",.":
+        c_end -= 1
+    if c_end - c_start < 3 or _ANY_MARK.search(text, c_start, c_end):
+        return None, None
+    content = text[c_start:c_end]
+    more = replace(
+        opened,
+        stance=_stance(opened.verb, content),
+        start=sentence.start,
+        end=sentence.end,
+        content_start=c_start,
+        content_end=c_end,
+        anaphoric=bool(_ANAPHORIC.search(content) or _PRONOUN_SUBJECT.match(content)),
+        sentence=index,
+        quoted=True,
+    )
+    return more, (None if close else opened)
+
+
 def _attributions_in_sentence(
     text: str, sentence: Span, index: int, found: list[Attribution]
 ) -> None:
@@ -800,7 +876,11 @@ def _attributions_in_sentence(
             found.append(kept)
         return
     for c_start, c_end in _clauses(text, sentence):
-        hit = _verb_led(text, c_start, c_end, index) or _according_to(text, c_start, c_end, index)
+        hit = (
+            _verb_led(text, c_start, c_end, index)
+            or _according_to(text, c_start, c_end, index)
+            or _statement_saying(text, c_start, c_end, index)
+        )
         if hit is None:
             continue
         hit = _finish(text, _reported_denial(text, hit, index) or hit)

@@ -529,6 +529,9 @@ def test_direct_quote_and_reported_speech_are_told_apart(
 ) -> None:
     s = story(article("a", sentence))
     claims, _, _ = analyse_story(s)
+    if "We walk away" in sentence:  # the quotation goes on in a second sentence
+        assert [(c.text, c.quoted) for c in claims[1:]] == [("We walk away", True)]
+        claims = claims[:1]
     assert len(claims) == 1
     assert claims[0].text == content
     assert claims[0].quoted is quoted
@@ -746,3 +749,17 @@ def test_a_plea_or_a_claim_of_innocence_answers_the_accusation(denial: str) -> N
     assert len(disputes) == 1
     assert claims[disputes[0].claim].actor == "Police"
     assert [claims[k].actor for k in disputes[0].counter] == ["Orrin Vale"]
+
+
+def test_a_quotation_over_two_sentences_is_the_speakers_throughout() -> None:
+    s = _two_outlets(
+        "Police said the actress Rhea Lom was arrested for drunk driving in Tarrow.",
+        'A rep for Lom released a statement saying, "Rhea is working and she is fine. We deny '
+        'these charges." The show goes on tonight.',
+    )
+    claims, disputes, _ = analyse_story(s)
+    denial = next(c for c in claims if c.stance == "denies")
+    assert (denial.actor, denial.text, denial.quoted) == (
+        "Rep for Lom", "We deny these charges", True
+    )
+    assert len(disputes) == 1 and claims[disputes[0].claim].actor == "Police"
