@@ -18,6 +18,10 @@ Usage: .venv/bin/python bench/claims.py [--shared PATH] [--fnc-limit N]
 (c) The seeds story: what analyse_story finds (claims, disputes, figure groups) and its cost.
 (d) Multi-News sample (250 real multi-outlet stories, unlabelled): flags raised per story, a
     regression signal for false alarms.
+(e) The labelled Multi-News set (bench/claims_labels/, 48 stories labelled by reading):
+    dispute precision / recall, claim precision, junk rate, share of claims with more than one
+    origin, figure-group precision / recall, dev and holdout apart. The matching rules are in
+    bench/_claims_labelled.py.
 
 Baselines: majority class and "any denial word in the headline" for Emergent; "always
 disagree" and "any denial word anywhere in the body" for FNC-1.
@@ -43,6 +47,7 @@ from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._claims_labelled import bench_labelled
 from briefing.claims import analyse_story, contests, denial_statements
 from briefing.models import Article, Story
 from briefing.stance import DENY_VERBS, has_denial_cue, headline_stance
@@ -50,6 +55,10 @@ from briefing.stance import DENY_VERBS, has_denial_cue, headline_stance
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 LABELS = ("for", "against", "observing")
 csv.field_size_limit(1 << 30)
+LABELLED_KEYS = (
+    "stories", "claim_precision", "junk_rate", "multi_origin_share", "dispute_precision",
+    "dispute_recall", "calm_kept", "figure_precision", "figure_recall",
+)
 
 
 def _emergent(folder: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -228,12 +237,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=SHARED)
     parser.add_argument("--fnc-limit", type=int, default=None)
+    parser.add_argument("--labelled-only", action="store_true",
+                        help="only the labelled Multi-News set")
+    parser.add_argument("--verbose", action="store_true",
+                        help="print what missed on the dev stories of the labelled set")
     args = parser.parse_args(argv)
     data = args.shared / "eval-data"
+    sample = data / "multinews-sample" / "multinews_test_sample250.csv"
+    if args.labelled_only:
+        labelled = bench_labelled(sample, verbose=args.verbose)
+        print(json.dumps({"labelled": labelled}))
+        return 0
     emergent = bench_emergent(data / "emergent")
     fnc = bench_fnc(data / "fnc1", args.fnc_limit)
     seeds = bench_seeds(args.shared / "seeds")
-    multinews = bench_multinews(data / "multinews-sample" / "multinews_test_sample250.csv")
+    multinews = bench_multinews(sample)
+    labelled = bench_labelled(sample, verbose=args.verbose)
     print(json.dumps({
         "emergent_accuracy": round(emergent["accuracy"], 4),
         "emergent_f1": {label: round(emergent[f"{label}_f1"], 4) for label in LABELS},
@@ -249,6 +268,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "multinews_disagreeing_figures_per_story": round(
             multinews["disagreeing_figures_per_story"], 4
         ),
+        **{
+            f"labelled_{split}_{key}": value
+            for split, figures in labelled.items()
+            for key, value in figures.items()
+            if key in LABELLED_KEYS
+        },
     }))
     return 0
 

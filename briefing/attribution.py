@@ -4,7 +4,10 @@ Recognised shapes (offsets are exact character positions in the article text):
 
 - ``X said/claimed/announced/... (that) CONTENT``
 - ``CONTENT, X said ...`` and ``"QUOTE," X said`` / ``"QUOTE," said X``
-- ``according to X, CONTENT``
+- ``according to X, CONTENT`` and ``CONTENT, said X``
+- ``"X has denied the allegations," Y said``: X's denial, reported by Y
+- ``CONTENT, according to rumours X has denied``: X denies CONTENT
+- ``X denied media reports that CONTENT``: the reports assert CONTENT, X denies it
 - ``"QUOTE," a statement rejected by X``: X denies the quote
 - with an outlet name, a sentence rejecting a claim in the outlet's own voice
 
@@ -31,10 +34,16 @@ REPORTING_VERBS = wordset(
     estimated believe believes believed reveal reveals revealed admit admits admitted inform
     informs informed proclaim proclaims proclaimed allege alleges alleged contend contends
     contended stress stresses stressed write writes wrote predict predicts predicted concede
-    concedes conceded"""
+    concedes conceded conclude concludes concluded find finds found rule rules ruled accuse
+    accuses accused tweet tweets tweeted plead pleads pleaded"""
 ) | DENY_VERBS
 
-_NEEDS_THAT = wordset("add adds added note notes noted")
+# Verbs whose object is not what was said unless "that" (or a colon, or a quotation) follows:
+# "told The Associated Press." names the audience, "found the car" is no statement.
+_NEEDS_THAT = wordset(
+    """add adds added note notes noted find finds found rule rules ruled tell tells told
+    inform informs informed"""
+)
 _FOLLOWING_ACTOR_VERBS = wordset(
     "said says added noted stated wrote told claimed insisted explained"
 )
@@ -50,7 +59,10 @@ ROLE_NOUNS = wordset(
     committee parliament lawmakers senator senators administration bank regulator regulators
     report reports media observers monitors investigators union operator firm ministers
     board chairman chairwoman chair head premier cabinet manager managers organisers organizers
-    team coach club"""
+    team coach club chamber association organisation organization institute foundation
+    commission society coalition federation alliance charity panel jury inquiry watchdog
+    members family relatives councillor councilor councillors sheriff detective detectives
+    attorney attorneys publicist rep reps"""
 )
 
 ROLE_MODIFIERS = wordset(
@@ -72,13 +84,16 @@ _NOT_ACTORS = wordset(
     for the a an later earlier separately afterwards then now still also"""
 )
 PRONOUNS = wordset("he she they it we i his her their")
+_FIRST_PERSON = frozenset({"I", "We", "Me", "Us"})
+_NOT_THIRD_PERSON = wordset("his her their it i we")
 _TRAILING_STARTERS = wordset(
     """on in at last yesterday today earlier later according adding citing while during after
     before when by"""
 )
 _ANAPHORIC = re.compile(
     r"\b(?:the|this|these|those|such|that|its|their|\w+['’]s)\s+"
-    r"(?:claims?|assertions?|reports?|statements?|allegations?|accusations?|figures?|account)\b"
+    r"(?:claims?|assertions?|reports?|statements?|allegations?|accusations?|figures?|account|"
+    r"charges|rumou?rs?|suggestions?|stor(?:y|ies))\b"
     r"(?!\s+(?:of|that|about|regarding|on)\b)",
     re.IGNORECASE,
 )
@@ -112,6 +127,9 @@ class Attribution:
     anaphoric: bool = False
     sentence: int = 0
     outlet_voice: bool = False
+    quoted: bool = False
+    """The content stood inside quotation marks in the article (a direct quote), not the
+    outlet's wording of what was said (reported speech)."""
 
 
 @dataclass(frozen=True)
@@ -182,11 +200,23 @@ def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None
             before.pop()
         if before and before[-1].text == ",":
             other = _actor_before(text, before[-1].start, start)
+            if other is not None and not _is_name(text[name[0] : name[1]]):
+                return other  # "Olga Oliker, an analyst at the institute, said"
             if other is not None:
                 return other[0], name[1]
         return name
     if i < 0:
         return None
+    tail = None
+    if (
+        i >= 2
+        and toks[i - 1].text == "of"
+        and re.fullmatch(r"[a-z]{3,}", toks[i].text)
+        and toks[i].text not in _NOT_ACTORS | REPORTING_VERBS
+        and _role_noun(toks[i - 2].text)
+    ):
+        # "the regional chamber of commerce said"
+        tail, i = i, i - 2
     last = i
     first = None
     while i >= 0:
@@ -215,7 +245,13 @@ def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None
         return None
     while first < last and toks[first].text.lower() in _NOT_ACTORS:
         first += 1
-    return toks[first].start, toks[last].end
+    if any(t.text in _FIRST_PERSON for t in toks[first : last + 1]):
+        return None  # "Like I said": the writer, not a speaker the story names
+    return toks[first].start, toks[last if tail is None else tail].end
+
+
+def _role_noun(word: str) -> bool:
+    return re.sub(r"['’]s$", "", word.lower()) in ROLE_NOUNS
 
 
 _DETERMINERS = wordset("the a an its their his her our")
@@ -224,7 +260,7 @@ _DETERMINERS = wordset("the a an its their his her our")
 def _compound_modifiers(toks: list[_Token], first: int) -> int:
     """Extend 'company' to 'power company' (or "bakers' union") when a determiner shows where
     the phrase starts, and 'chair' to "Traders' association chair" when a name does."""
-    if toks[first].text.lower() not in ROLE_NOUNS:
+    if not _role_noun(toks[first].text):
         return first
     for width in (1, 2):
         det = first - width - 1
@@ -281,6 +317,16 @@ def _actor_after(text: str, start: int) -> tuple[int, int] | None:
         j += 1
     if last is None or first >= len(toks):
         return None
+    if (
+        last + 2 < len(toks)
+        and toks[last + 1].text == "of"
+        and _role_noun(toks[last].text)
+        and re.fullmatch(r"[a-z]{3,}", toks[last + 2].text)
+        and (last + 3 == len(toks) or toks[last + 3].text in ",.;:")
+    ):
+        last += 2  # "said the regional chamber of commerce."
+    elif not (_is_name(toks[last].text) or _role_noun(toks[last].text)):
+        return None  # "said the regional": a modifier is not a speaker
     return toks[first].start, toks[last].end
 
 
@@ -307,6 +353,39 @@ def _quoted_mask(text: str, start: int, end: int) -> list[bool]:
     return mask
 
 
+_OPENING_MARKS = "“«\""
+_CLOSING_MARKS = "”»\""
+_ANY_MARK = re.compile(r"[“”«»\"]")
+
+
+def _unquote(text: str, start: int, end: int) -> tuple[int, int, bool]:
+    """A content span that is one quotation (`"We will win."`) becomes the words inside the
+    marks, flagged as quoted; any other span is reported speech and stays as it is."""
+    stop = end
+    while stop > start and text[stop - 1] in ".,;:!?":
+        stop -= 1
+    if (
+        stop - start >= 2
+        and text[start] in _OPENING_MARKS
+        and text[stop - 1] in _CLOSING_MARKS
+        and not _ANY_MARK.search(text, start + 1, stop - 1)
+    ):
+        inner_start, inner_end = _trim(text, start + 1, stop - 1)
+        while inner_end > inner_start and text[inner_end - 1] in ",.":
+            inner_end -= 1
+        if inner_end - inner_start >= 3:
+            return inner_start, inner_end, True
+    if (
+        stop - start >= 4
+        and text[start] in _OPENING_MARKS
+        and not _ANY_MARK.search(text, start + 1, end)
+    ):
+        # a quotation that goes on into the next sentence: '“I could hear them.'
+        inner_start, inner_end = _trim(text, start + 1, stop)
+        return inner_start, inner_end, True
+    return start, end, False
+
+
 def _clauses(text: str, sentence: Span) -> list[tuple[int, int]]:
     cuts = [sentence.start]
     ends = []
@@ -322,7 +401,7 @@ def _clauses(text: str, sentence: Span) -> list[tuple[int, int]]:
 
 
 def _stance(verb: str, content: str) -> Stance:
-    return "denies" if is_denial(verb, content) else "asserts"
+    return "denies" if is_denial(verb, content.strip()) else "asserts"
 
 
 _QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "‘": "’"}
@@ -381,7 +460,9 @@ def _quote_led(text: str, start: int, end: int, index: int) -> Attribution | Non
                 actor = named
         if actor is None:
             words_before = text[after : verb_tok.start].split()
-            if not words_before or words_before[-1].lower() not in PRONOUNS | {"statement"}:
+            if not words_before or words_before[-1].lower() not in (
+                PRONOUNS - _NOT_THIRD_PERSON
+            ) | {"statement"}:
                 return None
             # The pronoun alone: '” oral sex, he said' is said by "he".
             pronoun_start = text.rindex(words_before[-1], after, verb_tok.start)
@@ -398,6 +479,7 @@ def _quote_led(text: str, start: int, end: int, index: int) -> Attribution | Non
         content_end=q_end,
         pronoun=actor_text.lower() in PRONOUNS or actor_text.lower().endswith("statement"),
         sentence=index,
+        quoted=True,
     )
 
 
@@ -413,6 +495,7 @@ def _according_to(text: str, start: int, end: int, index: int) -> Attribution | 
         c_start, c_end = _trim(text, actor[1], end)
     else:
         c_start, c_end = _trim(text, start, start + m.start())
+    c_start, c_end, quoted = _unquote(text, c_start, c_end)
     return Attribution(
         actor=text[actor[0] : actor[1]],
         verb="according to",
@@ -422,6 +505,7 @@ def _according_to(text: str, start: int, end: int, index: int) -> Attribution | 
         content_start=c_start,
         content_end=c_end,
         sentence=index,
+        quoted=quoted,
     )
 
 
@@ -463,10 +547,13 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             before = _tokens(text[start : tok.start], start)
             while before and before[-1].text.lower() in _SKIPPABLE:
                 before.pop()
-            if before and before[-1].text.lower() in PRONOUNS - {"his", "her", "their", "it"}:
+            if before and before[-1].text.lower() in PRONOUNS - _NOT_THIRD_PERSON:
                 actor = (before[-1].start, before[-1].end)
                 pronoun = True
             else:
+                inverted = _inverted(text, start, end, tok)
+                if inverted is not None:
+                    return replace(inverted, sentence=index)
                 continue
         after = text[tok.end : end]
         that = re.match(
@@ -489,13 +576,20 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             c_start, c_end = _trim(text, start, start + lead_end.start())
         else:
             c_start, c_end = _trim(text, tok.end, end)
-        if c_end - c_start < 3:
+        if c_end - c_start < 3 and verb in DENY_VERBS:
+            rumour = _RUMOUR_BEFORE.search(text, start, actor[0])
+            if rumour is not None:
+                # "..., according to rumours he has flatly denied": what the rumour says
+                c_start, c_end = _trim(text, start, rumour.start())
+        if c_end - c_start < 3 or _fragment(text[c_start:c_end], after):
             continue
+        stance_text = text[tok.end : c_end] if c_start >= tok.end else text[c_start:c_end]
+        c_start, c_end, quoted_content = _unquote(text, c_start, c_end)
         content = text[c_start:c_end]
         return Attribution(
             actor=text[actor[0] : actor[1]],
             verb=verb,
-            stance=_stance(verb, text[tok.end : c_end] if c_start >= tok.end else content),
+            stance=_stance(verb, stance_text),
             start=start,
             end=end,
             content_start=c_start,
@@ -507,8 +601,166 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
                 or _PRONOUN_SUBJECT.match(content)
             ),
             sentence=index,
+            quoted=quoted_content,
         )
     return None
+
+
+_RUMOUR_BEFORE = re.compile(
+    r",?\s*(?:(?:according to|amid|despite|following|after|dismissing|denying)\s+)?"
+    r"(?:the\s+|media\s+|press\s+|persistent\s+|recent\s+)*"
+    r"(?:rumou?rs?|reports?|claims?|allegations?|accusations?|suggestions?|speculation)\s+"
+    r"(?:that\s+|which\s+)?$",
+    re.IGNORECASE,
+)
+_TIME_ONLY = re.compile(
+    rf"^(?:(?:on|late|early|last|this|next|by)\s+)?(?:{_DAYS}|yesterday|today|tonight|"
+    r"tomorrow)(?:\s+(?:morning|afternoon|evening|night))?\W*$",
+    re.IGNORECASE,
+)
+
+
+_PREPOSITION_LED = re.compile(r"^(?:from|in|at|on|to|with|by|for|of)\b", re.IGNORECASE)
+_SUBJECTLESS = re.compile(r"^(?:of|with|have|has|had|were|are|been)\b")
+_DATELINE = re.compile(r"^(?:in|from|at)\s+[A-Z]")
+_DANGLING_END = re.compile(r"[\s,;:–—-]+(?:and|but|or|while|as)$", re.IGNORECASE)
+
+
+def _fragment(content: str, after_verb: str = "") -> bool:
+    """Content no reader can take as a statement: a day alone ("said: Wednesday."), one word,
+    a bare object after a colon ("rejecting: the appeals."), a place or time after the verb
+    ("reported from Madrid")."""
+    n_words = len(re.findall(r"\w+", content))
+    if n_words < 2 or _TIME_ONLY.match(content.strip()):
+        return True
+    if _PREPOSITION_LED.match(content) and n_words < 5:
+        return True
+    if _SUBJECTLESS.match(content):
+        return True  # "confirmed have previously been reported": the subject was cut off
+    if _DATELINE.match(content) and n_words < 8:
+        return True  # "reported from London and Steve Almasy in Atlanta": a byline
+    return after_verb.lstrip().startswith(":") and n_words < 3 and not _ANY_MARK.search(content)
+
+
+def _finish(text: str, hit: Attribution) -> Attribution | None:
+    """The statement as kept: a dangling 'and' cut off its end; None for a fragment."""
+    start, end = hit.content_start, hit.content_end
+    dangling = _DANGLING_END.search(text, start, end)
+    if dangling is not None:
+        end = dangling.start()
+    while end > start and text[end - 1] == ")" and "(" not in text[start:end]:
+        end -= 1  # "(Weinstein denied the claims.)": the bracket closes around the sentence
+    if not hit.outlet_voice and _fragment(text[start:end]):
+        return None
+    return hit if end == hit.content_end else replace(hit, content_end=end)
+
+
+_STATEMENT_SAYING = re.compile(
+    r"\b(?P<verb>released|issued|put out|posted|sent|gave)\s+(?:a|an)\s+(?:\w+\s+){0,2}?"
+    r"(?:statement|message|post|tweet|letter|response)(?:\s+\w+){0,4}?\s+"
+    r"(?:saying|which said|that said|reading|stating)[:,]?\s+"
+)
+
+
+def _statement_saying(text: str, start: int, end: int, index: int) -> Attribution | None:
+    """'A rep for the actress released a statement saying, "..."'."""
+    m = _STATEMENT_SAYING.search(text, start, end)
+    if m is None:
+        return None
+    actor = _actor_before(text, m.start("verb"), start)
+    if actor is None:
+        return None
+    c_start, c_end, quoted = _unquote(text, *_trim(text, m.end(), end))
+    content = text[c_start:c_end]
+    if c_end - c_start < 3:
+        return None
+    return Attribution(
+        actor=text[actor[0] : actor[1]],
+        verb="said",
+        stance=_stance("said", content),
+        start=start,
+        end=end,
+        content_start=c_start,
+        content_end=c_end,
+        anaphoric=bool(_ANAPHORIC.search(content)),
+        sentence=index,
+        quoted=quoted,
+    )
+
+
+def _inverted(text: str, start: int, end: int, verb: _Token) -> Attribution | None:
+    """'CONTENT, said the regional chamber of commerce.': reported speech with the speaker
+    after the verb."""
+    if verb.text not in _FOLLOWING_ACTOR_VERBS:
+        return None
+    lead = re.search(r",\s*$", text[start : verb.start])
+    if lead is None or len(text[start : start + lead.start()].split()) < 4:
+        return None
+    actor = _actor_after(text, verb.end)
+    if actor is None or actor[1] > end:
+        return None
+    c_start, c_end, quoted = _unquote(text, *_trim(text, start, start + lead.start()))
+    if _ANY_MARK.search(text, c_start, c_end) and not quoted:
+        return None
+    content = text[c_start:c_end]
+    return Attribution(
+        actor=text[actor[0] : actor[1]],
+        verb=verb.text,
+        stance=_stance(verb.text, content),
+        start=start,
+        end=end,
+        content_start=c_start,
+        content_end=c_end,
+        quoted=quoted,
+    )
+
+
+def _reported_denial(text: str, hit: Attribution, index: int) -> Attribution | None:
+    """'"The president has denied the allegations," the spokeswoman said': the denial is the
+    president's, reported by the spokeswoman."""
+    if hit.stance == "denies" or hit.content_end - hit.content_start < 8:
+        return None
+    inner = _verb_led(text, hit.content_start, hit.content_end, index)
+    if inner is None or inner.verb not in DENY_VERBS or inner.stance != "denies":
+        return None
+    at = text.find(inner.actor, hit.content_start, hit.content_end)
+    if at < 0 or text[hit.content_start : at].strip().lower() not in {"", "the", "a", "an"}:
+        return None
+    if inner.pronoun and inner.actor.lower() in {"he", "she", "they"}:
+        # "Kamerud told AP that he disputed ...": "he" is the one who told
+        inner = replace(inner, actor=hit.actor, pronoun=hit.pronoun)
+    return replace(inner, start=hit.start, end=hit.end, quoted=False)
+
+
+_REPORTS_DENIED = re.compile(
+    r"(?P<noun>(?:(?:the|recent|persistent|several|some)\s+)*(?:(?:media|press|news)\s+)?"
+    r"(?:reports?|claims?|allegations?|rumou?rs?|suggestions?|accusations?))"
+    r"(?:\s+(?:by|from|in)\s+(?P<source>[^,;:“”\"]{3,60}?))?\s+that\s*$",
+    re.IGNORECASE,
+)
+
+
+def _denied_report(text: str, denial: Attribution) -> Attribution | None:
+    """'Family members have denied media reports that he was ill': the reports assert what the
+    family denies, so they are a claim of their own (by 'several media outlets' when named)."""
+    if denial.stance != "denies" or denial.outlet_voice:
+        return None
+    m = _REPORTS_DENIED.search(text, denial.start, denial.content_start)
+    if m is None or m.end() < denial.content_start - 1:
+        return None
+    if not m.group("source") and not re.search(r"media|press|news", m.group("noun"), re.I):
+        return None  # "rejected the report that ...": whose report is not said
+    source = m.group("source") or m.group("noun")
+    source = re.sub(r"^(?:the|recent|persistent)\s+", "", source.strip(), flags=re.IGNORECASE)
+    return replace(
+        denial,
+        actor=source[:1].upper() + source[1:],
+        verb="reported",
+        stance="asserts",
+        pronoun=False,
+        anaphoric=False,
+        quoted=False,
+    )
 
 
 def _passive_denial(text: str, main: Attribution) -> Attribution | None:
@@ -520,11 +772,12 @@ def _passive_denial(text: str, main: Attribution) -> Attribution | None:
     actor = _actor_after(text, m.end())
     if actor is None:
         return None
-    c_start, c_end = main.content_start, main.content_end
+    c_start, c_end, quoted = main.content_start, main.content_end, main.quoted
     if c_start <= m.start() < c_end:
         quote = re.search(r"[“\"](.+?)[”\"]", text[c_start : m.start()])
         if quote:
             c_start, c_end = _trim(text, c_start + quote.start(1), c_start + quote.end(1))
+            quoted = True
         else:
             c_end = m.start()
     return Attribution(
@@ -536,6 +789,7 @@ def _passive_denial(text: str, main: Attribution) -> Attribution | None:
         content_start=c_start,
         content_end=c_end,
         sentence=main.sentence,
+        quoted=quoted,
     )
 
 
@@ -547,11 +801,22 @@ def find_attributions(text: str, outlet: str = "") -> list[Attribution]:
     rejects a claim in the outlet's own voice ("The story is a hoax.") is kept as the outlet's
     denial."""
     found: list[Attribution] = []
+    open_quote: Attribution | None = None
     for index, sentence in enumerate(split_sentences(text)):
         if not _TERMINAL.search(sentence.text):
+            open_quote = None
             continue
         before = len(found)
         _attributions_in_sentence(text, sentence, index, found)
+        if len(found) == before and open_quote is not None:
+            # the rest of a quotation opened in an earlier sentence: the same speaker's words
+            more, open_quote = _quote_goes_on(text, sentence, index, open_quote)
+            if more is not None:
+                found.append(more)
+            continue
+        open_quote = None
+        if len(found) > before and _opens_quote(text[found[-1].start : sentence.end]):
+            open_quote = found[-1]
         if outlet and len(found) == before and outlet_denies(sentence.text):
             found.append(
                 Attribution(
@@ -569,21 +834,66 @@ def find_attributions(text: str, outlet: str = "") -> list[Attribution]:
     return found
 
 
+def _opens_quote(span: str) -> bool:
+    """Whether ``span`` opens a quotation it does not close."""
+    return span.count("“") > span.count("”") or span.count('"') % 2 == 1
+
+
+def _quote_goes_on(
+    text: str, sentence: Span, index: int, opened: Attribution
+) -> tuple[Attribution | None, Attribution | None]:
+    """The words of ``sentence`` up to the mark closing ``opened``'s quotation, as the same
+    speaker's quote; and the attribution whose quotation is still open after it (or None)."""
+    close = re.search(r"[”\"]", sentence.text)
+    stop = sentence.start + close.start() if close else sentence.end
+    c_start, c_end = _trim(text, sentence.start, stop)
+    while c_end > c_start and text[c_end - 1] in ",.":
+        c_end -= 1
+    if c_end - c_start < 3 or _ANY_MARK.search(text, c_start, c_end):
+        return None, None
+    content = text[c_start:c_end]
+    more = replace(
+        opened,
+        stance=_stance(opened.verb, content),
+        start=sentence.start,
+        end=sentence.end,
+        content_start=c_start,
+        content_end=c_end,
+        anaphoric=bool(_ANAPHORIC.search(content) or _PRONOUN_SUBJECT.match(content)),
+        sentence=index,
+        quoted=True,
+    )
+    return more, (None if close else opened)
+
+
 def _attributions_in_sentence(
     text: str, sentence: Span, index: int, found: list[Attribution]
 ) -> None:
     quoted = _quote_led(text, sentence.start, sentence.end, index)
     if quoted is not None:
-        found.append(quoted)
+        kept = _finish(text, _reported_denial(text, quoted, index) or quoted)
+        if kept is not None:
+            found.append(kept)
         return
     for c_start, c_end in _clauses(text, sentence):
-        hit = _verb_led(text, c_start, c_end, index) or _according_to(text, c_start, c_end, index)
+        hit = (
+            _verb_led(text, c_start, c_end, index)
+            or _according_to(text, c_start, c_end, index)
+            or _statement_saying(text, c_start, c_end, index)
+        )
         if hit is None:
             continue
+        hit = _finish(text, _reported_denial(text, hit, index) or hit)
+        if hit is None:
+            continue
+        report = _denied_report(text, hit)
+        if report is not None:
+            found.append(report)
         found.append(hit)
         passive = _passive_denial(text, hit)
         if passive is not None:
             found[-1] = replace(
-                hit, content_start=passive.content_start, content_end=passive.content_end
+                hit, content_start=passive.content_start, content_end=passive.content_end,
+                quoted=passive.quoted,
             )
             found.append(passive)

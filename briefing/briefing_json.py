@@ -48,6 +48,7 @@ def _story(brief: StoryBrief) -> dict[str, Any]:
                 "actor": c.actor,
                 "verb": c.verb,
                 "text": c.text,
+                "quoted": c.quoted,
                 "stance": c.stance,
                 "article_ids": list(c.article_ids),
                 "origins": c.origins,

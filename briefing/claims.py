@@ -6,11 +6,18 @@ Pure: a Story in, plain data out. Every text is quoted verbatim with its article
 1. attribution.find_attributions: who said what in each article (verb, stance, content span);
    speakers resolved to the story's fullest name, pronouns to the previous speaker, each
    speaker to a party (parties.party_of: country, organisation or name).
+   Fragments and non-speakers ("Like I", "German", a caption glued to a name) are dropped.
 2. Statements of one party and stance that say the same thing merge (TF-IDF cosine over
-   stemmed content words); ``origins`` counts distinct origin ids (wire copies once).
+   stemmed content words), as do two parties' statements naming one speaker in different words
+   ("University of Lancaster" / "Lancaster University"); ``origins`` counts distinct origin ids
+   (wire copies once).
 3. A denial is linked to the claim it contests: the assertion it points back to ("denied that
-   account"), else the other party's claim sharing the most content with it. A party never
-   disputes itself; a denial of something nobody claimed stays an undisputed denial.
+   account"); else an accusation of another party that speaks of the denier ("investigators
+   say Voss broke the law" / "Voss denied any wrongdoing"); else the other party's claim
+   sharing the most content with it (or, with a ``disagreement`` scorer, the one it scores as
+   contradicting). A statement saying the opposite of another party's claim ("we have not
+   asked them for help") contests it too. A party never disputes itself; a denial of something
+   nobody claimed stays an undisputed denial.
 4. figures.group_figures: numbers normalised to intervals, grouped by quantity.
 """
 
@@ -19,7 +26,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,11 +35,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from .attribution import PRONOUNS, ROLE_MODIFIERS, ROLE_NOUNS, Attribution, find_attributions
 from .figures import extract_figures, group_figures
 from .models import Claim, Dispute, FigureSet, Stance, Story
-from .parties import PARTY_MODIFIERS, country_of, party_of
+from .parties import PARTY_MODIFIERS, country_of, party_of, speaker
+from .stance import wordset
 from .terms import content_terms
 from .text import Span, split_sentences
 
-MERGE_SIMILARITY = 0.35
+MERGE_SIMILARITY = 0.3
+# Two parties' statements merge only when they say much the same and name one speaker in
+# common (outlets naming one organisation or person in different words).
+CROSS_NAME_MERGE_SIMILARITY = 0.25
 DISPUTE_SIMILARITY = 0.12
 CONTINUATION_SENTENCES = 3
 MIN_SHARED_TERMS = 2
@@ -43,6 +54,12 @@ MAX_CLAIMS = 6
 # 50-article story can hold dozens, which would turn one story into pages of the PDF.
 MAX_DISPUTES = 4
 MAX_COUNTERS = 3
+
+# Role modifiers that only qualify a noun ("regional", "senior"); "police" or "government"
+# can be the speaker.
+_ADJECTIVE_MODIFIERS = ROLE_MODIFIERS - ROLE_NOUNS - wordset(
+    "police government press news security health fire border emergency intelligence state"
+)
 
 _CONTINUES = re.compile(
     r"\b(?:continues?|continuing|still|remains?|remaining|holds?|holding|not|no|never|"
@@ -103,13 +120,16 @@ def _resolve_aliases(items: list[_Item]) -> None:
     counts = Counter(i.actor for i in items)
     for item in items:
         words = item.actor.split()
+        while len(words) > 1 and words[0].lower().rstrip(".") in _HONORIFICS:
+            words = words[1:]  # "Professor Mallucci", "Mr. Paul": the surname decides
         if (item.actor in named and len(words) > 2) or not words[-1][:1].isupper():
             continue
         if country_of(item.actor):
             continue
         longer = [
             a for a in named if (a != item.actor and a.endswith(" " + item.actor)) or (
-                len(words) == 1 and a.split()[-1] == item.actor
+                len(words) == 1 and a.split()[-1] == words[0] and a != item.actor
+                and len(a.split()) > len(item.actor.split())
             )
         ]
         if longer:
@@ -136,6 +156,43 @@ def _resolve_aliases(items: list[_Item]) -> None:
             item.party = others.pop()
 
 
+_FEMININE = re.compile(
+    r"\b(?:spokeswoman|chairwoman|congresswoman|businesswoman|woman|actress|mrs|ms|queen|"
+    r"princess|duchess|mother|sister|daughter|wife|grandmother|girl|baroness|lady)\b", re.I
+)
+_MASCULINE = re.compile(
+    r"\b(?:spokesman|chairman|congressman|businessman|man|actor|mr|king|prince|duke|father|"
+    r"brother|son|husband|grandfather|boy|lord|sir)\b", re.I
+)
+
+
+def _other_gender(pronoun: str, actor: str) -> bool:
+    """'he' cannot point back to 'spokeswoman Darian Ward', nor 'she' to 'Mr. Paul'."""
+    if pronoun == "he":
+        return _FEMININE.search(actor) is not None
+    if pronoun == "she":
+        return _MASCULINE.search(actor) is not None
+    return False
+
+
+def _introduction(text: str, item: _Item) -> str:
+    """The words that introduce ``item``'s speaker ("Darian Ward, a spokeswoman for ...")."""
+    att = item.attribution
+    if att.content_start > att.start + 2:
+        return f"{item.actor} {text[att.start : att.content_start]}"
+    return f"{item.actor} {text[att.content_end : att.end]}"
+
+
+_PERSON_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+([A-Z][a-z][\w’'-]+)\b")
+
+
+def _someone_else_named(text: str, previous: _Item, att: Attribution) -> bool:
+    """Whether another person is named between the previous speaker and 'he said' ("Dale
+    Howard was waiting ... he said"): "he" then points back to them, not to the speaker."""
+    between = text[previous.attribution.end : att.start]
+    return any(m.group(1) not in previous.actor for m in _PERSON_NAME.finditer(between))
+
+
 def _personal(actor: str, text: str) -> bool:
     """Whether "he" or "she" can point back to ``actor``: a first and last name ("Chair
     Margaret Hollis"), or a surname the article also gives with a first name or title
@@ -156,9 +213,16 @@ def _items_for_story(story: Story) -> list[_Item]:
         previous: _Item | None = None
         for att in find_attributions(text, outlet=article.source or "the outlet"):
             actor = att.actor if att.outlet_voice else _clean_actor(att.actor)
+            if not att.outlet_voice:
+                named = speaker(actor, _ADJECTIVE_MODIFIERS)
+                if named is None:
+                    continue
+                actor = _clean_actor(named)
             if att.pronoun or actor.lower() in PRONOUNS or actor.lower() == "statement":
                 if previous is None or (
                     att.actor.lower() in {"he", "she"} and not _personal(previous.actor, text)
+                ) or _other_gender(att.actor.lower(), _introduction(text, previous)) or (
+                    att.actor.lower() in {"he", "she"} and _someone_else_named(text, previous, att)
                 ):
                     continue
                 actor = previous.actor
@@ -274,11 +338,18 @@ def _merge(items: list[_Item], sim: _Similarity) -> list[_Group]:
     members: list[list[int]] = []
     centroids: list[np.ndarray] = []
     for k, (item, vec) in enumerate(zip(items, vectors, strict=True)):
-        best, best_score = -1, MERGE_SIMILARITY
+        best, best_score = -1, 0.0
         for g, group in enumerate(groups):
-            if group.stance != item.stance or group.party != item.party:
+            if group.stance != item.stance:
                 continue
             score = float(centroids[g] @ vec)
+            if group.party == item.party:
+                if score < MERGE_SIMILARITY:
+                    continue
+            elif score < CROSS_NAME_MERGE_SIMILARITY or not any(
+                _same_speaker(i.actor, item.actor) for i in group.items
+            ):
+                continue
             if score >= best_score:
                 best, best_score = g, score
         if best < 0:
@@ -293,6 +364,28 @@ def _merge(items: list[_Item], sim: _Similarity) -> list[_Group]:
     return groups
 
 
+_HONORIFICS = wordset("mr mrs ms dr prof professor sen rep gov")
+_GENERIC_NAME_WORDS = wordset(
+    """university college school hospital institute department ministry office center centre
+    national state federal united new north south east west"""
+)
+
+
+def _name_tokens(actor: str) -> set[str]:
+    return {
+        w.lower()
+        for w in re.findall(r"[\w’'.-]*\w", actor)
+        if w[:1].isupper()
+        and w.lower() not in ROLE_NOUNS | ROLE_MODIFIERS | _TITLE_WORDS | _GENERIC_NAME_WORDS
+    }
+
+
+def _same_speaker(a: str, b: str) -> bool:
+    """'Lancaster University' and 'University of Lancaster', 'Head of King's College
+    London's department of chemistry' and 'King's College London': one name in common."""
+    return bool(_name_tokens(a) & _name_tokens(b))
+
+
 def _targets_party(item: _Item) -> set[str]:
     """Parties a denial names as the source of what it rejects ("Russia's claims")."""
     named = re.findall(
@@ -302,8 +395,54 @@ def _targets_party(item: _Item) -> set[str]:
     return {party_of(n) for n in named}
 
 
-def _link_disputes(groups: list[_Group], sim: _Similarity) -> dict[int, list[int]]:
-    """Map asserted group index -> denial group indexes contesting it."""
+DisagreementScorer = Callable[[str, str], float]
+"""``scorer(claim, text)``: how strongly ``text`` contradicts ``claim``, from 0 to 1 (a learned
+model can be plugged in; without one, shared content decides, see ``_link_disputes``)."""
+DISAGREEMENT_THRESHOLD = 0.5
+
+_TITLE_WORDS = wordset(
+    """mr mr. mrs mrs. ms ms. dr dr. sen sen. rep rep. gov gov. gen gen. prime vice the a an
+    former acting interim"""
+)
+
+
+_ACCUSING = re.compile(
+    r"\b(?:accus\w*|alleg\w*|charg\w*|abus\w*|harass\w*|assault\w*|broke|violat\w*|"
+    r"stole|fraud\w*|illegal\w*|guilty|wrongdoing|arrested|misconduct)\b",
+    re.IGNORECASE,
+)
+_ACCUSATION_WEIGHT = 1.0
+
+
+def _accused(item: _Item, claim_text: str) -> bool:
+    """Whether ``claim_text`` speaks of the denier: their surname or organisation name
+    ("investigators say councillor Ada Voss broke the law" / "Voss denied any wrongdoing"), or
+    the common noun they were given ("prosecutors said the mayor took bribes" / "the mayor
+    denied the allegations")."""
+    words = re.findall(r"[\w’'.-]*\w", item.actor)
+    names = [
+        w for w in words
+        if w[:1].isupper()
+        and w.lower() not in ROLE_NOUNS | ROLE_MODIFIERS | _TITLE_WORDS
+        and country_of(w) is None
+    ]
+    if names:
+        keys = {names[-1], names[0]} if len(names) <= 2 else {names[-1]}
+        return any(re.search(rf"\b{re.escape(k)}\b", claim_text) for k in keys)
+    phrase = " ".join(w.lower() for w in words if w.lower() not in _TITLE_WORDS)
+    return bool(phrase) and re.search(
+        rf"\b(?:the|a|an|its|their)\s+{re.escape(phrase)}\b", claim_text, re.IGNORECASE
+    ) is not None
+
+
+def _link_disputes(
+    groups: list[_Group], sim: _Similarity, disagreement: DisagreementScorer | None = None
+) -> dict[int, list[int]]:
+    """Map asserted group index -> denial group indexes contesting it. A denial contests, in
+    this order: the statement it points back to ("denied that account"); else a claim of
+    another party that speaks of the denier (an accusation the accused denies); else the other
+    party's claim it shares the most content with (or, with ``disagreement``, the one the
+    scorer finds it contradicts most, at DISAGREEMENT_THRESHOLD or above)."""
     asserted = [g for g, group in enumerate(groups) if group.stance == "asserts"]
     if not asserted:
         return {}
@@ -326,7 +465,6 @@ def _link_disputes(groups: list[_Group], sim: _Similarity) -> dict[int, list[int
         antecedent = " ".join(i.antecedent for i in group.items)
         vec, antecedent_vec = sim.matrix([context, antecedent])
         named = set().union(*(_targets_party(i) for i in group.items))
-        best, best_score = -1, DISPUTE_SIMILARITY
         context_terms = set(content_terms(f"{context} {antecedent}"))
         # A denial that points back ("rejected this claim") is placed by what precedes it; one
         # that says what it says must itself share a word with the claim it contests (its
@@ -335,25 +473,119 @@ def _link_disputes(groups: list[_Group], sim: _Similarity) -> dict[int, list[int
             None if any(i.attribution.anaphoric for i in group.items)
             else set(content_terms(" ".join(i.content for i in group.items)))
         )
+        best, best_score = -1, DISPUTE_SIMILARITY
+        accused, accused_score = -1, -1.0
+        deniers = [i for i in group.items if not i.attribution.outlet_voice]
         for row, (g, member) in enumerate(members):
             claim_party = groups[g].party
             if claim_party == group.party:
                 continue
             if named and claim_party not in named:
                 continue
+            if _answers_later(group.items, member):
+                continue
+            score = float(member_vecs[row] @ vec) + ANTECEDENT_WEIGHT * float(
+                member_vecs[row] @ antecedent_vec
+            )
+            if any(_accused(i, member.content) for i in deniers):
+                score += _ACCUSATION_WEIGHT * bool(
+                    _ACCUSING.search(f"{member.attribution.verb} {member.content}")
+                )
+                if score > accused_score:
+                    accused, accused_score = g, score
+                continue
+            if disagreement is not None:
+                score = disagreement(member.content, f"{antecedent} {context}".strip())
+                if score >= DISAGREEMENT_THRESHOLD and score > best_score:
+                    best, best_score = g, score
+                continue
             member_terms = set(content_terms(member.content))
             if len(context_terms & member_terms) < MIN_SHARED_TERMS:
                 continue
             if own_terms is not None and not own_terms & member_terms:
                 continue
-            score = float(member_vecs[row] @ vec) + ANTECEDENT_WEIGHT * float(
-                member_vecs[row] @ antecedent_vec
-            )
             if score > best_score:
                 best, best_score = g, score
+        if accused >= 0:
+            best = accused
         if best >= 0:
             contested.setdefault(best, []).append(d)
+    _link_contradictions(groups, asserted, sim, contested, disagreement)
     return contested
+
+
+_NEGATION = re.compile(r"\b(?:not|never|no longer|nobody|nothing)\b|n['’]t\b", re.IGNORECASE)
+CONTRADICTION_SIMILARITY = 0.3
+
+
+def _answers_later(denials: Sequence[_Item], claim: _Item) -> bool:
+    """A denial answers what was said before it: a claim later in the same article, after
+    every denial of the group there, is not what it contests."""
+    same = [d for d in denials if d.article_index == claim.article_index]
+    return bool(same) and all(d.attribution.sentence < claim.attribution.sentence for d in same)
+
+
+_NEGATION_WINDOW = 2
+
+
+def _negated_terms(text: str) -> set[str]:
+    """Content stems said with a negation right before them ("did not show", "never
+    abandoned", "wasn't")."""
+    tokens = re.findall(r"[\w’']+", text.lower())
+    found: set[str] = set()
+    for k, token in enumerate(tokens):
+        window = tokens[max(0, k - _NEGATION_WINDOW) : k]
+        if any(_NEGATION.fullmatch(w) or re.search(r"n['’]t$", w) for w in window):
+            found.update(content_terms(token))
+    return found
+
+
+def _predicate_terms(text: str) -> set[str]:
+    """Content stems of the lower-case words: what is said of the names, not the names."""
+    return set(content_terms(" ".join(w for w in text.split() if not w[:1].isupper())))
+
+
+def _link_contradictions(
+    groups: list[_Group],
+    asserted: list[int],
+    sim: _Similarity,
+    contested: dict[int, list[int]],
+    disagreement: DisagreementScorer | None,
+) -> None:
+    """A party saying the opposite of another's claim without a denial verb ("investigators
+    asked the agency for help" / "we have not asked them for help"): the negated statement
+    contests the claim when the two share at least MIN_SHARED_TERMS content words and are
+    close (or the scorer finds them contradicting)."""
+    negated = [g for g in asserted if any(_NEGATION.search(i.content) for i in groups[g].items)]
+    if not negated:
+        return
+    counters = {d for ds in contested.values() for d in ds}
+    texts = {g: " ".join(i.content for i in groups[g].items) for g in asserted}
+    vectors = dict(zip(asserted, sim.matrix([texts[g] for g in asserted]), strict=True))
+    for n in negated:
+        if n in counters or n in contested:
+            continue
+        n_terms = _predicate_terms(texts[n])
+        n_negated = _negated_terms(texts[n])
+        best, best_score = -1, 0.0
+        for g in asserted:
+            if g == n or groups[g].party == groups[n].party:
+                continue
+            shared = n_terms & _predicate_terms(texts[g])
+            if len(shared) < MIN_SHARED_TERMS:
+                continue
+            if not (shared & n_negated) - _negated_terms(texts[g]):
+                continue  # no word said with "not" on one side and without it on the other
+            if disagreement is not None:
+                score = disagreement(texts[g], texts[n])
+                threshold = DISAGREEMENT_THRESHOLD
+            else:
+                score = float(vectors[g] @ vectors[n])
+                threshold = CONTRADICTION_SIMILARITY
+            if score >= threshold and score > best_score:
+                best, best_score = g, score
+        if best >= 0 and n not in contested.get(best, []):
+            contested.setdefault(best, []).append(n)
 
 
 def _speaks_for(speaker: str, body: str) -> bool:
@@ -409,6 +641,7 @@ def _to_claim(group: _Group, disputed: bool) -> Claim:
         disputed=disputed,
         start=first.attribution.content_start,
         end=first.attribution.content_end,
+        quoted=first.attribution.quoted,
     )
 
 
@@ -445,16 +678,19 @@ def _strongest(groups: list[_Group], contested: dict[int, list[int]]) -> dict[in
     return {g: sorted(contested[g], key=rank)[:MAX_COUNTERS] for g in kept}
 
 
-def analyse_claims(story: Story, max_claims: int = MAX_CLAIMS) -> tuple[
-    tuple[Claim, ...], tuple[Dispute, ...]
-]:
-    """Attributed claims of a story, merged across articles, and the disputes between them."""
+def analyse_claims(
+    story: Story,
+    max_claims: int = MAX_CLAIMS,
+    disagreement: DisagreementScorer | None = None,
+) -> tuple[tuple[Claim, ...], tuple[Dispute, ...]]:
+    """Attributed claims of a story, merged across articles, and the disputes between them
+    (``disagreement``: an optional scorer for linking a denial to the claim it contests)."""
     items = _items_for_story(story)
     if not items:
         return (), ()
     sim = _Similarity([i.context for i in items])
     groups = _merge(items, sim)
-    contested = _link_disputes(groups, sim)
+    contested = _link_disputes(groups, sim, disagreement)
     _merge_contested(groups, contested, sim)
     contested = _strongest(groups, contested)
     counters = {d for ds in contested.values() for d in ds}
@@ -468,7 +704,10 @@ def analyse_claims(story: Story, max_claims: int = MAX_CLAIMS) -> tuple[
 
     order = sorted((g for g in range(len(groups)) if groups[g].items), key=priority)
     keep = [g for g in order if g in contested or g in counters]
-    keep += [g for g in order if g not in keep][:max_claims]
+    # An outlet's own verdict is shown only against the claim it rejects, never as a claim.
+    keep += [
+        g for g in order if g not in keep and not groups[g].party.startswith("outlet:")
+    ][:max_claims]
     keep.sort(key=priority)
     index_of = {g: k for k, g in enumerate(keep)}
     claims = tuple(_to_claim(groups[g], disputed=g in contested) for g in keep)
@@ -513,10 +752,12 @@ def analyse_figures(story: Story) -> tuple[FigureSet, ...]:
 
 
 def analyse_story(
-    story: Story,
+    story: Story, disagreement: DisagreementScorer | None = None
 ) -> tuple[tuple[Claim, ...], tuple[Dispute, ...], tuple[FigureSet, ...]]:
-    """Claims (merged, with independent-origin counts), disputes and figure groups of a story."""
-    claims, disputes = analyse_claims(story)
+    """Claims (merged, with independent-origin counts), disputes and figure groups of a story.
+    ``disagreement(claim, text) -> float`` replaces the shared-content test that links a
+    denial to the claim it contests (e.g. a learned stance model)."""
+    claims, disputes = analyse_claims(story, disagreement=disagreement)
     return claims, disputes, analyse_figures(story)
 
 

@@ -1,6 +1,9 @@
 """Numbers with what they count, normalised to intervals and grouped by the quantity measured.
 
 "at least 10,000 soldiers" -> [10000, inf); "around 11,000 troops" -> [9900, 12100];
+approximate qualifiers (about, around, some, roughly, approximately, an estimated, close to)
+stand for the value plus or minus 10% and "nearly" / "almost" for up to 10% below it, so
+"about 4,000" and "some 6,500" cannot both be true;
 "between 10,000 and 14,000" -> [10000, 14000]. Values of one quantity disagree only when two of
 them, from different origins, cannot both be true (their intervals do not overlap). A value's
 role (the figure now, an earlier / replaced figure, a target or forecast, "other" subsets) is
@@ -69,7 +72,8 @@ _STOP_NP = wordset(
     """to in of on at by for from with and or but had has have was were is are be been will
     would could should may might as than that which who while since after before into over
     under during against per each a an the this these those its their his her it they so
-    far now already yet still again last next ago more less also only just about around"""
+    far now already yet still again last next ago more less also only just about around
+    worldwide nationwide overall altogether apiece each"""
 )
 _VERB_WORDS = wordset(
     """lost left fled died went made took got came saw held fell rose grew ran began became
@@ -84,20 +88,34 @@ _UNIT_CLASSES = {
     "kilometer": "km", "kilometre": "km", "km": "km", "square kilometer": "km²",
     "square kilometre": "km²", "sq km": "km²", "km2": "km²", "mile": "miles",
     "square mile": "sq mi", "death": "deaths", "casualty": "casualties",
+    "ship": "vessels", "vessel": "vessels", "boat": "vessels", "container ship": "vessels",
+    "cargo ship": "vessels", "tanker": "vessels",
+    "ton": "tonnes", "tonne": "tonnes", "metric ton": "tonnes", "metric tonne": "tonnes",
+    "kilogram": "kg", "kilo": "kg", "kg": "kg", "pound": "lb", "lb": "lb", "lbs": "lb",
+    "worshipper": "worshippers", "parishioner": "worshippers", "congregant": "worshippers",
 }
+# Percentages of one measure named in different words: "pay rise" / "wage increase".
+_MEASURE_SYNONYMS = {
+    "wage": "pay", "wages": "pay", "salary": "pay", "salaries": "pay", "earnings": "pay",
+    "pay": "pay", "prices": "price", "inflation": "inflation",
+}
+_HOMES = re.compile(
+    r"^\s*(?:people\s+|residents\s+)?(?:from|out of)\s+(?:their|his|her)\s+homes?\b", re.I
+)
 _PREDICATES = {
     "casualties": "killed killing kill kills dead died die wounded wounding injured injuring "
     "hurt losses casualties",
     "deployed": "sent send sends sending deployed deploy deploys deploying dispatched "
     "dispatch fought fighting stationed transferred operating fight",
     "detained": "arrested detained held captured jailed",
-    "displaced": "evacuated displaced fled",
+    "displaced": "evacuated evacuate evacuating displaced fled forced driven homeless",
 }
 _PREDICATE_OF = {w: cls for cls, ws in _PREDICATES.items() for w in ws.split()}
 _PERCENT_MEASURES = wordset(
     """rate rates inflation growth unemployment turnout share stake tariff tariffs tax taxes
     interest yield yields gdp economy sales profit profits revenue revenues price prices
-    support approval vote votes margin discount stock shares wages pay"""
+    support approval vote votes margin discount stock shares wages pay wage salary salaries
+    earnings"""
 )
 _OLD = re.compile(
     r"\b(?:from|previous|earlier|old|former|down from|up from|compared (?:with|to)|"
@@ -245,6 +263,8 @@ def _is_date_or_label(text: str, start: int, end: int, num: str) -> bool:
         return True
     if re.match(r"\s*(?:st|nd|rd|th)\b", after) or re.match(r"[.:]\d", after):
         return True
+    if start > 1 and text[start - 1] == "," and text[start - 2].isdigit():
+        return True  # "1,3-galactose": a chemical name, not a count
     return bool(start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-/"))
 
 
@@ -300,6 +320,11 @@ def _figures_in_sentence(
             continue
         if _NOT_A_QUANTITY.match(text[end:s_end]):
             continue
+        glued = re.match(r"[A-Za-z]+", text[s_start + m.end("num") :])
+        if glued and not (m.group("scale") or m.group("pct")) and (
+            glued.group(0).lower() not in _KNOWN_SHORT_UNITS | {"s"}
+        ):
+            continue  # "49ers quarterback", "3D printers": a name, not a count
         low = _number(m.group("num"), m.group("scale"))
         high = low
         if m.group("num2"):
@@ -311,9 +336,16 @@ def _figures_in_sentence(
         scale = (m.group("scale") or "").strip().lower()
         if scale in {"m", "k", "bn"} and not m.group("cur"):
             continue
+        homes = None if np_text or m.group("pct") else _HOMES.match(text[end:s_end])
+        if homes is not None:
+            np_text, np_end = "people", end + homes.end()  # "forced 1,500 from their homes"
         if m.group("pct"):
             recent = re.findall(r"[a-z]+", before.lower())[-8:]
-            measure = next((w for w in reversed(recent) if w in _PERCENT_MEASURES), "")
+            following = re.findall(r"[a-z]+", text[end:s_end].lower())[:2]
+            measure = next((w for w in reversed(recent) if w in _PERCENT_MEASURES), "") or next(
+                (w for w in following if w in _PERCENT_MEASURES), ""
+            )
+            measure = _MEASURE_SYNONYMS.get(measure, measure)
             unit = "percentage points" if "point" in m.group("pct") else "%"
             unit_class, label = f"{unit}:{measure}", measure
         elif m.group("cur"):
@@ -400,6 +432,8 @@ def _modifiers_fit(a: Figure, b: Figure) -> bool:
     """'three legal clients' is not 'seven clients' unless the other side speaks of legal
     work too: every plain modifier of ``a``'s noun appears around ``b``."""
     words = a.label.split()[:-1]
+    if len(words) >= 1 and " ".join(_singular(w) for w in a.label.split()[-2:]) in _UNIT_CLASSES:
+        words = words[:-1]  # "container ships" is one noun: vessels
     modifiers = {
         stem
         for w in words
@@ -460,13 +494,19 @@ def group_figures(figures: Iterable[Figure]) -> tuple[FigureSet, ...]:
     for group in groups:
         if len({f.origin for f in group}) < 2:
             continue
-        sets.append(
-            FigureSet(
-                quantity=_quantity(group),
-                values=tuple(f.value for f in group),
-                disagree=_disagree(group),
-            )
-        )
+        disagree = _disagree(group)
+        if not disagree and _conflict(group):
+            # Values that cannot both be true, said in words too far apart to be sure they
+            # measure one thing: neither "differ" nor "agree" can be shown.
+            continue
+        seen: set[tuple[str, float, float]] = set()
+        values = []
+        for f in group:
+            key = (f.origin, f.value.low, f.value.high)
+            if key not in seen:  # one origin's value repeated by its copies is one value
+                seen.add(key)
+                values.append(f.value)
+        sets.append(FigureSet(quantity=_quantity(group), values=tuple(values), disagree=disagree))
     return tuple(sets)
 
 
@@ -495,4 +535,12 @@ def figures_moved(earlier: Iterable[Figure], today: Iterable[Figure]) -> tuple[F
             after=tuple(f.value for f in new),
         )
         for old, new in groups
+    )
+
+
+def _conflict(group: list[Figure]) -> bool:
+    return any(
+        a.origin != b.origin and (a.value.high < b.value.low or b.value.high < a.value.low)
+        for i, a in enumerate(group)
+        for b in group[i + 1 :]
     )

@@ -85,6 +85,9 @@ class Claim:
     disputed: bool = False
     start: int = 0
     end: int = 0
+    quoted: bool = False
+    """``text`` stood inside quotation marks in the article (a direct quote); otherwise it is
+    the article's own wording of what was said (reported speech)."""
 
 
 @dataclass(frozen=True)

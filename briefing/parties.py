@@ -150,6 +150,61 @@ def party_of(actor: str) -> str:
     return bases[0] if words[0][:1].isupper() else bases[-1]
 
 
+_CAPTION_WORDS = wordset(
+    "image images photo photos photograph picture caption video copyright getty file credit"
+)
+_ADJECTIVES = wordset(
+    """jewish muslim christian catholic democratic republican conservative liberal progressive
+    socialist"""
+) | PARTY_MODIFIERS
+_NOT_NAMES = wordset("and of the for in at")
+_TIME_WORDS = wordset(
+    """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight
+    january february march april may june july august september october november december"""
+)
+
+
+def _demonym(word: str) -> bool:
+    """'German', 'Ukrainian': a word naming a country's people or things, not the country or
+    a capital standing for it ("Kremlin", "Tehran")."""
+    low = re.sub(r"(['’]s|['’])$", "", word).lower()
+    found = country_of(low)
+    if found is None or low == found.lower():
+        return False
+    if low in _METONYMS:
+        return low.endswith(("an", "ish", "ese", "ch", "ern")) and low != "tehran"
+    return True
+
+
+@lru_cache(maxsize=1)
+def _us_states() -> frozenset[str]:
+    return frozenset(s.name.lower() for s in pycountry.subdivisions.get(country_code="US"))
+
+
+def speaker(actor: str, modifiers: frozenset[str] = frozenset()) -> str | None:
+    """``actor`` as a reader can take it as a speaker, or None when it is none: a photo caption
+    glued before the name is dropped ("Image The White House's spokeswoman ..."); adjectives
+    with no noun ("German", "Jewish", "Democratic and Republican", "The regional") and the
+    writer ("Like I") are not speakers. ``modifiers``: more words that only qualify a noun."""
+    words = actor.split()
+    while words and (
+        words[0].lower() in _CAPTION_WORDS or (words[0] == "AP" and len(words) > 1)
+    ):
+        words = words[1:]
+    if not words or any(w in {"I", "We"} for w in words):
+        return None
+    content = [w for w in words if w.lower() not in _NOT_NAMES]
+    if all(w.lower().strip(",.") in _TIME_WORDS for w in content):
+        return None  # "Monday said": a date line, not a speaker
+    if " ".join(words).lower().strip(",.") in _us_states():
+        return None  # "Kentucky": a place in a date line or a possessive, not a speaker
+    if content and all(
+        w.lower().strip("’'") in _ADJECTIVES | modifiers or _demonym(w) for w in content
+    ):
+        return None
+    return " ".join(words)
+
+
 def country_mentions(text: str) -> list[str]:
     """Countries named in ``text`` (names, demonyms, metonyms), in order, without repeats."""
     seen: list[str] = []

@@ -61,6 +61,9 @@ class ClaimView:
     verb: str
     text: str
     quote: str
+    quoted: bool
+    said: str
+    lead: str
     stance: str
     origins: int
     single_source: bool
@@ -276,6 +279,24 @@ def _quoted(text: str) -> str:
     return text if text[:1] in "\"“‘'«" else f"“{text}”"
 
 
+# Reported speech is shown as "X said <the article's words>"; a verb whose object was cut off
+# with the speaker's audience ("told reporters that ...") reads as "said" there.
+_REPORTED_VERBS = {"told": "said", "tells": "says", "informed": "said", "informs": "says"}
+
+
+def _said(verb: str, quoted: bool) -> str:
+    """The verb shown after the actor: 'said:' before a quotation, 'said' before the article's
+    own wording of what was said."""
+    return f"{verb}:" if quoted else _REPORTED_VERBS.get(verb, verb)
+
+
+def _lead(actor: str, verb: str, quoted: bool) -> str:
+    """What comes before a claim's words: 'X said:', 'X said' or 'According to X,'."""
+    if verb == "according to":
+        return f"According to {actor},"
+    return f"{actor} {_said(verb, quoted)}"
+
+
 class _StoryBuilder:
     """Resolves one StoryBrief's ids and indexes into a StoryView, skipping what is broken."""
 
@@ -310,11 +331,17 @@ class _StoryBuilder:
         return tuple(seen.values())
 
     def claim(self, claim: Claim) -> ClaimView:
+        actor = _clean(claim.actor) or "Unattributed"
+        verb = _clean(claim.verb) or ("denies" if claim.stance == "denies" else "says")
+        text = _clean(claim.text)
         return ClaimView(
-            actor=_clean(claim.actor) or "Unattributed",
-            verb=_clean(claim.verb) or ("denies" if claim.stance == "denies" else "says"),
-            text=_clean(claim.text),
-            quote=_quoted(_clean(claim.text)),
+            actor=actor,
+            verb=verb,
+            text=text,
+            quote=_quoted(text) if claim.quoted else text,
+            quoted=claim.quoted,
+            said=_said(verb, claim.quoted),
+            lead=_lead(actor, verb, claim.quoted),
             stance=claim.stance,
             origins=claim.origins,
             single_source=claim.origins == 1,
@@ -582,7 +609,7 @@ def _refs(links: Iterable[Link]) -> str:
 
 def _claim_line(claim: ClaimView) -> str:
     backing = "single source" if claim.single_source else _plural(claim.origins, "origin")
-    return f"{claim.actor} {claim.verb}: {claim.quote} ({backing}) {_refs(claim.sources)}"
+    return f"{claim.lead} {claim.quote} ({backing}) {_refs(claim.sources)}"
 
 
 def _story_text(story: StoryView) -> list[str]:

@@ -48,6 +48,13 @@ _DENIAL_CUES = re.compile(
     r"\b(?:never happened|did not happen|has not happened|never took place|no truth|"
     r"without foundation|not the case)\b|"
     r"\bthere (?:is|was) no (?:evidence|truth|proof) (?:that|to support|for)\b|"
+    # a plea or a claim of innocence answers an accusation
+    r"\bnot guilty\b|\b(?:is|was|are|were|being|been)\s+(?:\w+ly\s+)?innocent\b|"
+    r"\b(?:his|her|their|my|our)\s+innocence\b|"
+    rf"\b(?:is|are|was|were)\s+(?:a|an)\s+{_VERDICT}\b|"
+    # "We deny these charges", "it's untrue": a speaker's own denial inside a quote
+    r"\b(?:I|we)\s+(?:\w+ly\s+)?(?:deny|denied|reject|refute|dispute)\b|"
+    rf"\b(?:it|that|this)['’]s\s+(?:\w+ly\s+|just\s+|simply\s+|all\s+)?{_VERDICT}\b|"
     r"\b(?:was|were|has|have|had) never (?:been )?(?:said|discussed|made|signed|agreed|"
     r"planned|proposed|offered|sent|deployed|happened|existed|took place)\b",
     re.IGNORECASE,

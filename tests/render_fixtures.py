@@ -83,6 +83,7 @@ def make_story(index: int, *, developing: bool = False, articles: int = 5) -> St
             article_ids=(arts[0 % len(arts)].id, arts[1 % len(arts)].id, arts[2 % len(arts)].id),
             origins=3,
             disputed=True,
+            quoted=True,
         ),
         Claim(
             actor="The operators' union",

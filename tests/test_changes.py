@@ -93,7 +93,7 @@ def test_text_and_html_show_the_moved_figure_and_link_back(two_days: Path) -> No
     text = (two_days / "2026-11-21/briefing.txt").read_text()
     assert "NEW SINCE FRI 20 NOV (../2026-11-20/briefing.html)" in text
     assert "12 people yesterday, 19 people [1][2] today" in " ".join(text.split())
-    assert "New denial: Kessel mayor Piet Laan denied:" in " ".join(text.split())
+    assert "New denial: Kessel mayor Piet Laan denied the valley" in " ".join(text.split())
     html = (two_days / "2026-11-21/briefing.html").read_text()
     assert 'href="../2026-11-20/briefing.html"' in html
     assert "New sources: Harbour Post, Valley Courier" in html

@@ -505,3 +505,261 @@ def test_a_story_shows_at_most_four_disputes_each_with_at_most_three_counters() 
     for d in disputes:
         assert claims[d.claim].stance == "asserts" and claims[d.claim].disputed
         assert all(claims[i].stance == "denies" for i in d.counter)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content", "quoted"),
+    [
+        ("The harbour authority said the merger talks were over.", "the merger talks were over.",
+         False),
+        ("“The merger talks are over,” the harbour authority said.", "The merger talks are over",
+         True),
+        ("The harbour authority said: “The merger talks are over.”", "The merger talks are over",
+         True),
+        ("The harbour authority said the talks were “effectively over” for now.",
+         "the talks were “effectively over” for now.", False),
+        ("According to the harbour authority, the merger talks were over.",
+         "the merger talks were over.", False),
+        ("The harbour authority said: “The merger talks are over. We walk away.”",
+         "The merger talks are over", True),
+    ],
+)
+def test_direct_quote_and_reported_speech_are_told_apart(
+    sentence: str, content: str, quoted: bool
+) -> None:
+    s = story(article("a", sentence))
+    claims, _, _ = analyse_story(s)
+    if "We walk away" in sentence:  # the quotation goes on in a second sentence
+        assert [(c.text, c.quoted) for c in claims[1:]] == [("We walk away", True)]
+        claims = claims[:1]
+    assert len(claims) == 1
+    assert claims[0].text == content
+    assert claims[0].quoted is quoted
+    assert s.articles[0].text[claims[0].start : claims[0].end] == claims[0].text
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Lawmakers said: Wednesday.",
+        "The court was rejecting: the appeals.",
+        "Like I said, the plan was always to finish the bridge by June.",
+        "The German said the contract had been signed in Bonn.",
+        "Jewish and Democratic said the vote was close.",
+        "The new parking rules will hurt small shops, said the regional.",
+        "Deputy Ann Kolb told Channel 8 News.",
+        "Harbour Herald's Ana Ruiz reported from Lisbon.",
+        "The official confirmed have previously been reported by other outlets.",
+        "Reporter Ivy Lund wrote in Lisbon and Omar Hale in Porto.",
+        "An executive said with the club who did not wish to be named.",
+        "Kentucky said the House is already controlled by Democrats.",
+    ],
+)
+def test_fragments_and_non_speakers_make_no_claim(sentence: str) -> None:
+    claims, _, _ = analyse_story(story(article("a", sentence)))
+    assert claims == (), [(c.actor, c.text) for c in claims]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor"),
+    [
+        ("Image The harbour board's spokeswoman Lena Ortt said the ferries would run again on "
+         "Friday.", "Harbour board's spokeswoman Lena Ortt"),
+        ("The new parking rules will hurt small shops, said the regional chamber of commerce.",
+         "The regional chamber of commerce"),
+        ("The regional chamber of commerce said the new parking rules will hurt small shops.",
+         "The regional chamber of commerce"),
+        ("Democratic and Republican lawmakers said the budget deal was fair.",
+         "Democratic and Republican lawmakers"),
+    ],
+)
+def test_actors_are_whole_speakers(sentence: str, actor: str) -> None:
+    claims, _, _ = analyse_story(story(article("a", sentence)))
+    assert [c.actor for c in claims] == [actor]
+
+
+def test_reports_a_party_denies_are_a_claim_it_disputes() -> None:
+    claims, disputes, _ = analyse_story(story(article(
+        "a", "Family members have denied media reports that the singer was seriously ill."
+    )))
+    assert [(c.actor, c.stance) for c in claims] == [
+        ("Media reports", "asserts"), ("Family members", "denies")
+    ]
+    assert [(d.claim, d.counter) for d in disputes] == [(0, (1,))]
+    claims, disputes, _ = analyse_story(story(article(
+        "a", "The sheriff told reporters that he strongly disputed reports by several news "
+        "outlets that deputies had asked the state police for help."
+    )))
+    assert [(c.actor, c.stance) for c in claims] == [
+        ("Several news outlets", "asserts"), ("The sheriff", "denies")
+    ]
+    assert len(disputes) == 1
+
+
+def _two_outlets(first: str, second: str) -> Story:
+    return story(article("a", first, source="Daily Lantern"), article("b", second,
+                                                                      source="Evening Post"))
+
+
+@pytest.mark.parametrize(
+    ("claim_text", "denial_text", "claim_words", "denier"),
+    [
+        # worded differently: not one content word in common
+        ("The panel concluded that Tomas Brell struck his sister during the argument.",
+         "Brell denied that he harmed her.", "struck his sister", "Brell"),
+        # an accusation against the denier
+        ("Investigators say councillor Ada Voss broke procurement law when she awarded the "
+         "contract.", "Voss has denied any wrongdoing.", "broke procurement law", "Voss"),
+        # the denial reported by someone else
+        ("Prosecutors said the mayor took bribes from a building firm.",
+         "“The mayor has denied the allegations,” the spokeswoman said.", "took bribes",
+         "The mayor"),
+        # the denial inside a clause about a rumour
+        ("Club sources said coach Ivo Dorrin would leave the club in May.",
+         "Dorrin is set to leave the club in May, according to rumours Dorrin has flatly "
+         "denied.", "leave the club", "Dorrin"),
+        # ... or about media reports
+        ("A tour manager said the singer was seriously ill and had cancelled the autumn dates.",
+         "Family members have denied media reports that the singer was ill.", "singer was",
+         "Family members"),
+    ],
+)
+def test_denials_are_paired_with_the_claims_they_deny(
+    claim_text: str, denial_text: str, claim_words: str, denier: str
+) -> None:
+    for s in (_two_outlets(claim_text, denial_text),
+              story(article("a", f"{claim_text} {denial_text}"))):
+        claims, disputes, _ = analyse_story(s)
+        assert len(disputes) == 1, [(c.actor, c.text) for c in claims]
+        assert claim_words in claims[disputes[0].claim].text
+        assert [claims[k].actor for k in disputes[0].counter] == [denier]
+        assert claims[disputes[0].counter[0]].stance == "denies"
+
+
+def test_a_scorer_can_decide_which_claim_a_denial_contests() -> None:
+    s = _two_outlets(
+        "The ministry said the reservoir was full. The ministry said the new dam cost too much.",
+        "Engineers from the water board rejected the account, saying levels are at record lows.",
+    )
+    calls: list[tuple[str, str]] = []
+
+    def scorer(claim: str, text: str) -> float:
+        calls.append((claim, text))
+        return 0.9 if "reservoir" in claim else 0.1
+
+    claims, disputes, _ = analyse_story(s, disagreement=scorer)
+    assert calls
+    assert len(disputes) == 1
+    assert "reservoir was full" in claims[disputes[0].claim].text
+
+    claims, disputes, _ = analyse_story(s, disagreement=lambda _c, _t: 0.0)
+    assert disputes == ()
+
+
+def test_unprovoked_denial_about_someone_named_elsewhere_stays_calm() -> None:
+    s = _two_outlets(
+        "The ministry said councillor Ada Voss would open the new library on Friday.",
+        "Voss said the library had cost less than planned.",
+    )
+    claims, disputes, _ = analyse_story(s)
+    assert claims and disputes == ()
+
+
+def test_a_statement_cut_at_a_dash_loses_its_dangling_and() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", "The parade had not been cleared with the council – and, the organisers said, "
+        "nobody asked them to clear it.",
+    )))
+    assert [c.text for c in claims] == ["The parade had not been cleared with the council"]
+
+
+def test_saying_the_opposite_without_a_denial_verb_is_a_dispute() -> None:
+    s = _two_outlets(
+        "Investigators said the county had asked the state drug agency for help.",
+        "“The county has not asked the state drug agency for help,” the sheriff said.",
+    )
+    claims, disputes, _ = analyse_story(s)
+    assert len(disputes) == 1
+    assert claims[disputes[0].claim].actor == "Investigators"
+    assert [claims[k].actor for k in disputes[0].counter] == ["The sheriff"]
+
+
+def test_one_party_negating_its_own_words_is_no_dispute() -> None:
+    s = _two_outlets(
+        "Investigators said the county had asked the state drug agency for help.",
+        "Investigators later said the county had not asked the state drug agency for help.",
+    )
+    _, disputes, _ = analyse_story(s)
+    assert disputes == ()
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Lancaster University said the trial results were very encouraging for dementia "
+         "patients.",
+         "The University of Lancaster said the results of the trial were encouraging for "
+         "patients with dementia."),
+        ("Team leader Professor Ines Varga said the new drug protected brain cells in mice.",
+         "Professor Varga said the drug had protected the brain cells of mice in the trial."),
+    ],
+)
+def test_one_claim_in_two_outlets_own_words_is_one_claim_with_two_origins(
+    first: str, second: str
+) -> None:
+    claims, _, _ = analyse_story(_two_outlets(first, second))
+    assert len(claims) == 1, [(c.actor, c.text) for c in claims]
+    assert claims[0].origins == 2
+    assert claims[0].article_ids == ("a", "b")
+
+
+def test_he_does_not_point_back_to_a_spokeswoman() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", "Airport spokeswoman Dana Reel said the terminal was closed. A passenger, Tom Ivers, "
+        "was in the cafe. He said he heard three more shots.",
+    )))
+    assert [c.actor for c in claims] == ["Airport spokeswoman Dana Reel"]
+
+
+def test_he_points_back_to_nobody_when_the_speaker_is_a_woman() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", "Airport spokeswoman Dana Reel said the terminal was closed. Later he said the "
+        "doors were locked.",
+    )))
+    assert [c.actor for c in claims] == ["Airport spokeswoman Dana Reel"]
+
+
+def test_a_bracketed_sentence_keeps_no_closing_bracket() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", "Actress Lena Morr said producer Ivo Kant had harassed her. (Kant denied the claims.)"
+    )))
+    assert [c.text for c in claims] == ["producer Ivo Kant had harassed her.", "the claims."]
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "Orrin Vale has pleaded not guilty to the burglary charges.",
+        "Orrin Vale maintains he is innocent, according to court papers.",
+    ],
+)
+def test_a_plea_or_a_claim_of_innocence_answers_the_accusation(denial: str) -> None:
+    s = _two_outlets("Police said Orrin Vale broke into a pharmacy in Tarrow on Monday.", denial)
+    claims, disputes, _ = analyse_story(s)
+    assert len(disputes) == 1
+    assert claims[disputes[0].claim].actor == "Police"
+    assert [claims[k].actor for k in disputes[0].counter] == ["Orrin Vale"]
+
+
+def test_a_quotation_over_two_sentences_is_the_speakers_throughout() -> None:
+    s = _two_outlets(
+        "Police said the actress Rhea Lom was arrested for drunk driving in Tarrow.",
+        'A rep for Lom released a statement saying, "Rhea is working and she is fine. We deny '
+        'these charges." The show goes on tonight.',
+    )
+    claims, disputes, _ = analyse_story(s)
+    denial = next(c for c in claims if c.stance == "denies")
+    assert (denial.actor, denial.text, denial.quoted) == (
+        "Rep for Lom", "We deny these charges", True
+    )
+    assert len(disputes) == 1 and claims[disputes[0].claim].actor == "Police"

@@ -202,3 +202,56 @@ def test_number_words_and_subsets() -> None:
         "Police in Hillford said four men were detained after the Hillford raid.",
     )
     assert not any(s.disagree for s in sets)
+
+
+def _pair(first: str, second: str, origins: dict[str, str] | None = None) -> tuple[FigureSet, ...]:
+    return analyse_figures(story(article("a", first), article("b", second), origins=origins))
+
+
+def test_approximate_values_far_apart_disagree() -> None:
+    """'about' / 'some' stand for the value plus or minus 10%: 4,000 and 6,500 cannot both be
+    right, whether the outlets' wording is close (flagged) or thin (never shown as agreeing)."""
+    (group,) = _pair(
+        "About 4,000 residents were evacuated from the valley after the dam cracked.",
+        "Some 6,500 residents were evacuated from the valley after the dam cracked.",
+    )
+    assert group.disagree
+    assert [(v.low, v.high) for v in group.values] == [(3600, 4400), (5850, 7150)]
+    thin = _pair("About 4,000 residents left the valley.", "Some 6,500 residents left it.")
+    assert all(g.disagree for g in thin)
+
+
+def test_a_number_glued_to_a_name_counts_nothing() -> None:
+    found = extract_figures(
+        article("a", "The 49ers quarterback threw for 300 yards on Sunday."), "a"
+    )
+    assert [f.value.text for f in found] == ["300 yards"]
+
+
+def test_one_origins_repeated_value_is_one_value() -> None:
+    figures = analyse_figures(story(
+        article("a", "At least 12 fishing boats sank in the storm off Kessa, the coastguard said."),
+        article("b", "At least 12 fishing boats sank in the storm off Kessa, the coastguard said."),
+        article("c", "Some 14 fishing boats sank in the storm off Kessa overnight."),
+        origins={"a": "wire", "b": "wire", "c": "c"},
+    ))
+    (group,) = figures
+    assert [v.article_id for v in group.values] == ["a", "c"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("About 40 container ships were stuck outside the port of Veldt after the strike began.",
+         "Nearly 60 vessels were stuck outside the port of Veldt after the strike began."),
+        ("Nurses at the Orrin hospital trust accepted a 4% pay rise after the strike.",
+         "Nurses at the Orrin hospital trust accepted a 6% wage increase after the strike."),
+        ("About 1,200 people were evacuated from Dorrow after the river flooded.",
+         "The floods in Dorrow forced 1,500 from their homes after the river burst."),
+        ("Velmark threw away 9.4 million metric tons of electronic waste last year.",
+         "Velmark threw away 9.6 million tonnes of electronic waste last year."),
+    ],
+)
+def test_one_quantity_named_with_different_nouns_is_one_group(first: str, second: str) -> None:
+    (group,) = _pair(first, second)
+    assert [v.article_id for v in group.values] == ["a", "b"]

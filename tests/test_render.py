@@ -128,11 +128,15 @@ def test_story_blocks_show_claims_disputes_numbers_and_why_grouped() -> None:
         story_two = text[text.index(briefing.stories[1].headline, text.index("Metro Ledger")) :]
         assert story_two.startswith(briefing.stories[1].headline + " DEVELOPING")
         assert "5 sources · 4 independent origins" in text
-        assert "KEY CLAIMS 2 origins A transport ministry spokesperson said:" in text
+        assert (
+            "KEY CLAIMS 2 origins A transport ministry spokesperson said extra buses would run "
+            "from Monday while the work continues — " in text
+        )
         assert (
             "DISPUTED 3 origins The Lindenport council said: “the bridge closure was the only "
             "safe option after the latest inspection” — Harbour Herald, Northern Wire, "
-            "Valley Times single source VERSUS The operators' union denied:" in text
+            "Valley Times single source VERSUS The operators' union denied that any inspection"
+            in text
         )
         assert (
             "NUMBERS DIFFER: RESIDENTS AFFECTED Harbour Herald about 1,200 residents "
@@ -315,11 +319,38 @@ def test_claims_show_best_backed_first_and_never_double_quote() -> None:
     text = Parsed(render.render_html(briefing)).text()
     key = text[text.index("KEY CLAIMS") : text.index("DISPUTED")]
     assert key.index("4 origins") < key.index("2 origins") < key.index("single source")
-    assert 'The mayor said: "We are ready," she said.' in key
+    assert 'The mayor said "We are ready," she said.' in key
     assert '“"' not in text
-    assert 'The mayor said: "We are ready," she said.' in " ".join(
+    assert 'The mayor said "We are ready," she said.' in " ".join(
         render.render_text(briefing).split()
     )
+
+
+def test_only_quoted_words_stand_in_quotation_marks() -> None:
+    """A direct quote is shown in quotation marks; reported speech is the article's wording,
+    without them (and set in italics in HTML), in the email, the print page and the text."""
+    brief = make_story(0)
+    direct = Claim("The harbour master", "The pier is closed until further notice",
+                   "asserts", ("s0a0",), 1, verb="said", quoted=True)
+    reported = Claim("The ferry company", "the timetable was unchanged",
+                     "asserts", ("s0a1",), 1, verb="told", quoted=False)
+    according = Claim("Coastguard officers", "two boats were damaged",
+                      "asserts", ("s0a2",), 1, verb="according to", quoted=False)
+    briefing = replace(
+        make_briefing(1), stories=(replace(brief, claims=(direct, reported, according)),)
+    )
+    for html in (render.render_html(briefing), render.print_html(briefing)):
+        text = Parsed(html).text().replace(" ,", ",")  # text() spaces out every element
+        assert "The harbour master said: “The pier is closed until further notice”" in text
+        assert "The ferry company said the timetable was unchanged" in text
+        assert "“the timetable" not in text
+        assert "According to Coastguard officers, two boats were damaged" in text
+        assert "<i>the timetable was unchanged</i>" in html
+        assert "<i>The pier" not in html
+    plain = " ".join(render.render_text(briefing).split())
+    assert "The harbour master said: “The pier is closed until further notice”" in plain
+    assert "The ferry company said the timetable was unchanged (single source)" in plain
+    assert "According to Coastguard officers, two boats were damaged" in plain
 
 
 def test_control_characters_and_broken_unicode_are_dropped_not_fatal() -> None:
