@@ -312,15 +312,24 @@ class Store:
         self, article_ids: Sequence[str], *, before_date: str
     ) -> dict[str, str]:
         """article id -> story id, for articles that belonged to a story of an earlier briefing."""
+        return self._pairs_in(
+            "SELECT article_id, story_id FROM briefing_articles"
+            " WHERE article_id IN ({marks}) AND date < ?",
+            (),
+            article_ids,
+            (before_date,),
+        )
+
+    def _pairs_in(
+        self, sql: str, before: Sequence[Any], ids: Sequence[str], after: Sequence[Any]
+    ) -> dict[str, str]:
+        """First column -> second of ``sql`` run for ``ids`` in chunks (SQLite caps the number
+        of parameters); ``{marks}`` in ``sql`` stands for one chunk's placeholders."""
         out: dict[str, str] = {}
-        for i in range(0, len(article_ids), 500):
-            chunk = list(article_ids[i : i + 500])
-            marks = ",".join("?" * len(chunk))
-            for r in self.db.execute(
-                f"SELECT article_id, story_id FROM briefing_articles"
-                f" WHERE article_id IN ({marks}) AND date < ?",
-                [*chunk, before_date],
-            ):
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i : i + 500])
+            query = sql.format(marks=",".join("?" * len(chunk)))
+            for r in self.db.execute(query, [*before, *chunk, *after]):
                 out[r[0]] = r[1]
         return out
 
@@ -340,34 +349,26 @@ class Store:
 
     def story_last_dates(self, story_ids: Sequence[str], *, before_date: str) -> dict[str, str]:
         """story id -> the latest briefing date before ``before_date`` that showed it."""
-        out: dict[str, str] = {}
-        for i in range(0, len(story_ids), 500):
-            chunk = list(story_ids[i : i + 500])
-            marks = ",".join("?" * len(chunk))
-            for r in self.db.execute(
-                f"SELECT story_id, max(date) FROM briefing_articles"
-                f" WHERE story_id IN ({marks}) AND date < ? GROUP BY story_id",
-                [*chunk, before_date],
-            ):
-                out[r[0]] = r[1]
-        return out
+        return self._pairs_in(
+            "SELECT story_id, max(date) FROM briefing_articles"
+            " WHERE story_id IN ({marks}) AND date < ? GROUP BY story_id",
+            (),
+            story_ids,
+            (before_date,),
+        )
 
     def edition_last_dates(
         self, selection: str, story_ids: Sequence[str], *, before_date: str
     ) -> dict[str, str]:
         """story id -> the latest date before ``before_date`` whose edition for ``selection``
         showed it."""
-        out: dict[str, str] = {}
-        for i in range(0, len(story_ids), 500):
-            chunk = list(story_ids[i : i + 500])
-            marks = ",".join("?" * len(chunk))
-            for r in self.db.execute(
-                f"SELECT story_id, max(date) FROM edition_stories WHERE selection = ?"
-                f" AND story_id IN ({marks}) AND date < ? GROUP BY story_id",
-                [selection, *chunk, before_date],
-            ):
-                out[r[0]] = r[1]
-        return out
+        return self._pairs_in(
+            "SELECT story_id, max(date) FROM edition_stories WHERE selection = ?"
+            " AND story_id IN ({marks}) AND date < ? GROUP BY story_id",
+            (selection,),
+            story_ids,
+            (before_date,),
+        )
 
     def story_articles_through(
         self, story_id: str, *, since_date: str, through_date: str
