@@ -6,7 +6,8 @@ trained by scripts/train_stance.py.
   :mod:`briefing.stance`; trained on the Emergent rows outside its official test split.
 - :func:`disagreement`: the probability that a text (an article body or a single sentence)
   denies or contradicts a claim, from denial cues near content shared with the claim, by
-  gradient-boosted trees trained on FNC-1 train. :func:`disagreement_threshold` is the cut chosen on a held-out part of it.
+  gradient-boosted trees trained on FNC-1 train; :func:`disagrees` applies the cut chosen on
+  held-out training claims.
 
 The feature functions here are the ones the training script uses, so a model and its features
 cannot drift apart; changing a feature or a lexicon it reads means retraining.
@@ -21,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
+from itertools import pairwise
 from typing import cast
 
 from .stance import (
@@ -69,7 +71,7 @@ def headline_features(headline: str) -> Features:
     the hand-written rules of :mod:`briefing.stance` say about it."""
     tokens = _tokens(headline)
     features: Features = {f"w:{t}": 1.0 for t in tokens}
-    features.update({f"b:{a} {b}": 1.0 for a, b in zip(tokens, tokens[1:], strict=False)})
+    features.update({f"b:{a} {b}": 1.0 for a, b in pairwise(tokens)})
     if tokens:
         features[f"first:{tokens[0]}"] = 1.0
     features[f"rule:{rule_headline_stance(headline)}"] = 1.0
@@ -274,6 +276,7 @@ class TreeModel:
     baseline: float
     trees: tuple[_Tree, ...]
     threshold: float
+    sentence_threshold: float
     meta: Mapping[str, object]
 
     def probabilities(self, features: Features) -> tuple[float, ...]:
@@ -306,6 +309,9 @@ class TreeModel:
                 for t in trees
             ),
             threshold=float(cast(float, data["threshold"])),
+            sentence_threshold=float(
+                cast(float, data.get("sentence_threshold", data["threshold"]))
+            ),
             meta=cast(Mapping[str, object], data.get("meta", {})),
         )
 
@@ -334,13 +340,27 @@ def learned_headline_stance(headline: str) -> HeadlineStance:
     return cast(HeadlineStance, model.classes[best])
 
 
+def _disagreement_model() -> TreeModel:
+    model = load_model(DISAGREE_MODEL)
+    assert isinstance(model, TreeModel)
+    return model
+
+
 def disagreement(claim: str, text: str) -> float:
     """Probability that ``text`` (an article, a paragraph or one sentence) denies or
-    contradicts ``claim``; compare with :func:`disagreement_threshold`."""
-    return load_model(DISAGREE_MODEL).probabilities(disagreement_features(claim, text))[1]
+    contradicts ``claim``; see :func:`disagrees` for the decision."""
+    return _disagreement_model().probabilities(disagreement_features(claim, text))[1]
 
 
-def disagreement_threshold() -> float:
-    """The cut above which :func:`disagreement` reads as "disagrees", chosen on a held-out
-    part of the training data."""
-    return load_model(DISAGREE_MODEL).threshold
+def disagreement_threshold(single_sentence: bool = False) -> float:
+    """The cut above which :func:`disagreement` reads as "disagrees", chosen on held-out
+    training claims: one for a whole text, one for a single sentence."""
+    model = _disagreement_model()
+    return model.sentence_threshold if single_sentence else model.threshold
+
+
+def disagrees(claim: str, text: str) -> bool:
+    """Does ``text`` deny or contradict ``claim``? The threshold follows what ``text`` is: a
+    single sentence or a longer text."""
+    single = len(_sentences(text)) <= 1
+    return disagreement(claim, text) >= disagreement_threshold(single)
