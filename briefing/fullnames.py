@@ -1,0 +1,70 @@
+"""A person's full name as a story's articles give it, for a speaker named by surname alone.
+
+Articles name a person in full once ("CNN host Piers Morgan") and by surname after that
+("Morgan told POLITICO"), so a claim's actor is often a bare surname. The story's own text
+says who that is, unless it names two people of that surname ("Donald Trump", "Ivanka Trump"):
+then the surname stays as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from .cluster import names_in
+from .stance import wordset
+
+_WORD = re.compile(r"[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*\.?|[A-Z]\.")
+_NOT_A_FIRST_NAME = wordset(
+    """mr mrs ms dr prof professor sen senator rep representative gov governor president
+    minister secretary judge justice chief officer detective sheriff sergeant lieutenant
+    captain general gen colonel col coach director chairman chairwoman chair mayor
+    attorney lawyer spokesman spokeswoman spokesperson ceo host actor actress singer star
+    king queen prince princess pope saint st lord lady sir dame the a an and of for in on at
+    to by with from but when after before as if said says new north south east west
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december"""
+)
+_HONORIFIC = wordset("mr mrs ms miss dr prof professor sen rep gov")
+
+
+def _person(span: str) -> tuple[str, str] | None:
+    """(surname, "First Surname") when the last two words of a name span read as a person's
+    first name and surname."""
+    words = span.split()
+    if len(words) < 2:
+        return None
+    first, last = words[-2], words[-1]
+    if not (_WORD.fullmatch(first) and _WORD.fullmatch(last)) or last.endswith("."):
+        return None
+    if first.lower().rstrip(".") in _NOT_A_FIRST_NAME or last.lower() in _NOT_A_FIRST_NAME:
+        return None
+    return last, f"{first} {last}"
+
+
+def full_names(texts: Iterable[str]) -> dict[str, str]:
+    """surname -> the one full name the texts give a person of that surname."""
+    seen: dict[str, Counter[str]] = {}
+    for text in texts:
+        for span in names_in(text):
+            person = _person(span)
+            if person:
+                seen.setdefault(person[0], Counter())[person[1]] += 1
+    out: dict[str, str] = {}
+    for surname, forms in seen.items():
+        spelled = [f for f in forms if not f.split()[0].endswith(".")]  # not "J. Smith"
+        if len(spelled) == 1:
+            out[surname] = spelled[0]
+    return out
+
+
+def in_full(actor: str, names: dict[str, str]) -> str:
+    """``actor`` with a bare surname ("Morgan", "Mr. Durham") given in full when the story
+    names that person unambiguously; any other actor unchanged."""
+    words = actor.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in _HONORIFIC:
+        words = words[1:]
+    if len(words) != 1:
+        return actor
+    return names.get(words[0], actor)
