@@ -121,13 +121,33 @@ def has_denial_cue(text: str) -> bool:
     return bool(_DENIAL_CUES.search(text))
 
 
-def headline_stance(headline: str) -> HeadlineStance:
-    """How a headline relates to the claim it reports: refutes it ("against"), reports it as
-    someone's unverified claim ("observing"), or states it as fact ("for")."""
-    if _REFUTING_HEADLINE.search(headline) or any(
+def headline_refutes(headline: str) -> bool:
+    """The headline carries refuting wording: a denial verb, "hoax", "not true", a negation."""
+    return bool(_REFUTING_HEADLINE.search(headline)) or any(
         w.lower() in DENY_VERBS for w in re.findall(r"\w+", headline)
-    ):
+    )
+
+
+def headline_hedges(headline: str) -> bool:
+    """The headline attributes or hedges ("reportedly", "may", "says", a question)."""
+    return bool(_HEDGES.search(headline))
+
+
+def rule_headline_stance(headline: str) -> HeadlineStance:
+    """The hand-written rules: refuting wording -> "against", attribution or hedging ->
+    "observing", else "for"."""
+    if headline_refutes(headline):
         return "against"
-    if _HEDGES.search(headline):
+    if headline_hedges(headline):
         return "observing"
     return "for"
+
+
+def headline_stance(headline: str) -> HeadlineStance:
+    """How a headline relates to the claim it reports: refutes it ("against"), reports it as
+    someone's unverified claim ("observing"), or states it as fact ("for"). Decided by the
+    learned model of :mod:`briefing.learned_stance` (word n-grams and the rules above as
+    features); :func:`rule_headline_stance` is the rules alone."""
+    from .learned_stance import learned_headline_stance
+
+    return learned_headline_stance(headline)
