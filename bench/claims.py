@@ -339,10 +339,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="only the labelled Multi-News set")
     parser.add_argument("--verbose", action="store_true",
                         help="print what missed on the dev stories of the labelled set")
+    parser.add_argument("--rules-only", action="store_true",
+                        help="with --labelled-only: also score the shared-content rules "
+                        "without the learned disagreement scorer")
     args = parser.parse_args(argv)
     data = args.shared / "eval-data"
     sample = data / "multinews-sample" / "multinews_test_sample250.csv"
     if args.labelled_only:
+        if args.rules_only:
+            bench_labelled(sample, disagreement=None)
         labelled = bench_labelled(sample, verbose=args.verbose)
         print(json.dumps({"labelled": labelled}))
         return 0

@@ -400,6 +400,37 @@ DisagreementScorer = Callable[[str, str], float]
 model can be plugged in; without one, shared content decides, see ``_link_disputes``)."""
 DISAGREEMENT_THRESHOLD = 0.5
 
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A disagreement scorer with the cut at or above which its score reads as "contradicts";
+    the cut may depend on the text scored (one sentence or more)."""
+
+    score: DisagreementScorer
+    threshold: Callable[[str], float] = lambda _text: DISAGREEMENT_THRESHOLD
+
+    def contradicts(self, claim: str, text: str) -> float | None:
+        """The score when it reaches the cut, else None."""
+        value = self.score(claim, text)
+        return value if value >= self.threshold(text) else None
+
+
+def learned_disagreement() -> Disagreement:
+    """The shipped learned scorer (briefing.learned_stance) with its own cuts."""
+    from . import learned_stance
+
+    def threshold(text: str) -> float:
+        one = len(split_sentences(text)) <= 1
+        return learned_stance.disagreement_threshold(single_sentence=one)
+
+    return Disagreement(learned_stance.disagreement, threshold)
+
+
+def _as_disagreement(scorer: Disagreement | DisagreementScorer | None) -> Disagreement | None:
+    if scorer is None or isinstance(scorer, Disagreement):
+        return scorer
+    return Disagreement(scorer)
+
 _TITLE_WORDS = wordset(
     """mr mr. mrs mrs. ms ms. dr dr. sen sen. rep rep. gov gov. gen gen. prime vice the a an
     former acting interim"""
@@ -436,13 +467,13 @@ def _accused(item: _Item, claim_text: str) -> bool:
 
 
 def _link_disputes(
-    groups: list[_Group], sim: _Similarity, disagreement: DisagreementScorer | None = None
+    groups: list[_Group], sim: _Similarity, disagreement: Disagreement | None = None
 ) -> dict[int, list[int]]:
     """Map asserted group index -> denial group indexes contesting it. A denial contests, in
     this order: the statement it points back to ("denied that account"); else a claim of
     another party that speaks of the denier (an accusation the accused denies); else the other
     party's claim it shares the most content with (or, with ``disagreement``, the one the
-    scorer finds it contradicts most, at DISAGREEMENT_THRESHOLD or above)."""
+    scorer finds it contradicts most, at the scorer's cut or above)."""
     asserted = [g for g, group in enumerate(groups) if group.stance == "asserts"]
     if not asserted:
         return {}
@@ -473,7 +504,7 @@ def _link_disputes(
             None if any(i.attribution.anaphoric for i in group.items)
             else set(content_terms(" ".join(i.content for i in group.items)))
         )
-        best, best_score = -1, DISPUTE_SIMILARITY
+        best, best_score = -1, DISPUTE_SIMILARITY if disagreement is None else 0.0
         accused, accused_score = -1, -1.0
         deniers = [i for i in group.items if not i.attribution.outlet_voice]
         for row, (g, member) in enumerate(members):
@@ -495,9 +526,11 @@ def _link_disputes(
                     accused, accused_score = g, score
                 continue
             if disagreement is not None:
-                score = disagreement(member.content, f"{antecedent} {context}".strip())
-                if score >= DISAGREEMENT_THRESHOLD and score > best_score:
-                    best, best_score = g, score
+                found = disagreement.contradicts(
+                    member.content, f"{antecedent} {context}".strip()
+                )
+                if found is not None and found > best_score:
+                    best, best_score = g, found
                 continue
             member_terms = set(content_terms(member.content))
             if len(context_terms & member_terms) < MIN_SHARED_TERMS:
@@ -550,7 +583,7 @@ def _link_contradictions(
     asserted: list[int],
     sim: _Similarity,
     contested: dict[int, list[int]],
-    disagreement: DisagreementScorer | None,
+    disagreement: Disagreement | None,
 ) -> None:
     """A party saying the opposite of another's claim without a denial verb ("investigators
     asked the agency for help" / "we have not asked them for help"): the negated statement
@@ -577,13 +610,12 @@ def _link_contradictions(
             if not (shared & n_negated) - _negated_terms(texts[g]):
                 continue  # no word said with "not" on one side and without it on the other
             if disagreement is not None:
-                score = disagreement(texts[g], texts[n])
-                threshold = DISAGREEMENT_THRESHOLD
+                found = disagreement.contradicts(texts[g], texts[n])
             else:
                 score = float(vectors[g] @ vectors[n])
-                threshold = CONTRADICTION_SIMILARITY
-            if score >= threshold and score > best_score:
-                best, best_score = g, score
+                found = score if score >= CONTRADICTION_SIMILARITY else None
+            if found is not None and found > best_score:
+                best, best_score = g, found
         if best >= 0 and n not in contested.get(best, []):
             contested.setdefault(best, []).append(n)
 
@@ -667,32 +699,38 @@ def _merge_contested(
             contested[a].extend(d for d in contested.pop(b) if d not in contested[a])
 
 
-def _strongest(groups: list[_Group], contested: dict[int, list[int]]) -> dict[int, list[int]]:
-    """The MAX_DISPUTES disputes whose claims have the most origins, each with its
-    MAX_COUNTERS best-backed counters (ties: earliest group first)."""
+def _strongest(
+    groups: list[_Group], contested: dict[int, list[int]], max_disputes: int, max_counters: int
+) -> dict[int, list[int]]:
+    """The ``max_disputes`` disputes whose claims have the most origins, each with its
+    ``max_counters`` best-backed counters (ties: earliest group first)."""
 
     def rank(g: int) -> tuple[int, int]:
         return (-len({i.origin for i in groups[g].items}), g)
 
-    kept = sorted((g for g, ds in contested.items() if ds), key=rank)[:MAX_DISPUTES]
-    return {g: sorted(contested[g], key=rank)[:MAX_COUNTERS] for g in kept}
+    kept = sorted((g for g, ds in contested.items() if ds), key=rank)[:max_disputes]
+    return {g: sorted(contested[g], key=rank)[:max_counters] for g in kept}
 
 
 def analyse_claims(
     story: Story,
     max_claims: int = MAX_CLAIMS,
-    disagreement: DisagreementScorer | None = None,
+    disagreement: Disagreement | DisagreementScorer | None = None,
+    max_disputes: int = MAX_DISPUTES,
+    max_counters: int = MAX_COUNTERS,
 ) -> tuple[tuple[Claim, ...], tuple[Dispute, ...]]:
     """Attributed claims of a story, merged across articles, and the disputes between them
-    (``disagreement``: an optional scorer for linking a denial to the claim it contests)."""
+    (``disagreement``: an optional scorer for linking a denial to the claim it contests).
+    Shown: every side of the ``max_disputes`` strongest disputes, then up to ``max_claims``
+    other claims."""
     items = _items_for_story(story)
     if not items:
         return (), ()
     sim = _Similarity([i.context for i in items])
     groups = _merge(items, sim)
-    contested = _link_disputes(groups, sim, disagreement)
+    contested = _link_disputes(groups, sim, _as_disagreement(disagreement))
     _merge_contested(groups, contested, sim)
-    contested = _strongest(groups, contested)
+    contested = _strongest(groups, contested, max_disputes, max_counters)
     counters = {d for ds in contested.values() for d in ds}
 
     def priority(g: int) -> tuple[int, int, int]:
@@ -752,11 +790,12 @@ def analyse_figures(story: Story) -> tuple[FigureSet, ...]:
 
 
 def analyse_story(
-    story: Story, disagreement: DisagreementScorer | None = None
+    story: Story, disagreement: Disagreement | DisagreementScorer | None = None
 ) -> tuple[tuple[Claim, ...], tuple[Dispute, ...], tuple[FigureSet, ...]]:
     """Claims (merged, with independent-origin counts), disputes and figure groups of a story.
-    ``disagreement(claim, text) -> float`` replaces the shared-content test that links a
-    denial to the claim it contests (e.g. a learned stance model)."""
+    ``disagreement`` replaces the shared-content test that links a denial to the claim it
+    contests: a :class:`Disagreement` (the briefing uses :func:`learned_disagreement`), or a
+    plain ``scorer(claim, text) -> float`` read as contradicting at 0.5 or above."""
     claims, disputes = analyse_claims(story, disagreement=disagreement)
     return claims, disputes, analyse_figures(story)
 
