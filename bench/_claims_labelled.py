@@ -420,7 +420,7 @@ def score_story(
             c = labelled[cid]
             why = "extracted, actor or junk" if cid in extracted else "not extracted"
             notes.append(f"claim missed ({why}): {c.get('actor')}: {c.get('quote')!r}")
-    for pair in label_pairs - found:
+    for pair in sorted(label_pairs - found, key=sorted):
         a, b = sorted(pair)
         cause = ""
         if uncapped is not None:

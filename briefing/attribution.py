@@ -483,6 +483,9 @@ def _quote_led(text: str, start: int, end: int, index: int) -> Attribution | Non
     )
 
 
+_WHEN_LEADS = wordset("late early earlier last shortly hours days weeks months years")
+
+
 def _according_to(text: str, start: int, end: int, index: int) -> Attribution | None:
     clause = text[start:end]
     m = re.search(r"\baccording to\s+", clause, re.IGNORECASE)
@@ -495,6 +498,18 @@ def _according_to(text: str, start: int, end: int, index: int) -> Attribution | 
         c_start, c_end = _trim(text, actor[1], end)
     else:
         c_start, c_end = _trim(text, start, start + m.start())
+        # "In the early morning of May 2, according to court records, he broke in ...": the
+        # words before are only when; the statement follows the source
+        lead = text[c_start:c_end].split()
+        comma = text.find(",", actor[1], end)
+        after = _trim(text, comma, end) if comma >= 0 else (end, end)
+        if (
+            lead
+            and lead[0].lower() in _INTRO | _WHEN_LEADS
+            and len(text[actor[1] : comma].split()) <= 2
+            and len(text[after[0] : after[1]].split()) >= max(4, len(lead))
+        ):
+            c_start, c_end = after
     c_start, c_end, quoted = _unquote(text, c_start, c_end)
     return Attribution(
         actor=text[actor[0] : actor[1]],
@@ -793,6 +808,7 @@ def _passive_denial(text: str, main: Attribution) -> Attribution | None:
     )
 
 
+_QUOTE_RUN = 3
 _TERMINAL = re.compile(r"[.!?…][”\"’)]*$|[”\"]$")
 
 
@@ -802,12 +818,31 @@ def find_attributions(text: str, outlet: str = "") -> list[Attribution]:
     denial."""
     found: list[Attribution] = []
     open_quote: Attribution | None = None
+    # where a quotation opened in a sentence that named no speaker: '"We are close. There is
+    # no reason to fail," Holt said.' is Holt's from the first mark
+    pending: tuple[int, int] | None = None
     for index, sentence in enumerate(split_sentences(text)):
         if not _TERMINAL.search(sentence.text):
             open_quote = None
+            pending = None
             continue
         before = len(found)
         _attributions_in_sentence(text, sentence, index, found)
+        if len(found) == before and pending is not None:
+            opened_at, opened_in = pending
+            hit = None
+            if index - opened_in <= _QUOTE_RUN and "\n" not in text[opened_at : sentence.start]:
+                hit = _quote_led(text, opened_at, sentence.end, index)
+            if hit is not None:
+                hit = _finish(text, hit)
+            if hit is not None:
+                found.append(hit)
+                pending = None
+                continue
+        if len(found) > before or not _opens_quote(sentence.text):
+            pending = None
+        elif pending is None and open_quote is None and sentence.text[:1] in "“\"":
+            pending = (sentence.start, index)
         if len(found) == before and open_quote is not None:
             # the rest of a quotation opened in an earlier sentence: the same speaker's words
             more, open_quote = _quote_goes_on(text, sentence, index, open_quote)
@@ -844,9 +879,14 @@ def _quote_goes_on(
 ) -> tuple[Attribution | None, Attribution | None]:
     """The words of ``sentence`` up to the mark closing ``opened``'s quotation, as the same
     speaker's quote; and the attribution whose quotation is still open after it (or None)."""
-    close = re.search(r"[”\"]", sentence.text)
-    stop = sentence.start + close.start() if close else sentence.end
-    c_start, c_end = _trim(text, sentence.start, stop)
+    begin = sentence.start
+    if sentence.text[:1] in "“\"" and "\n" in text[opened.end : sentence.start]:
+        # a new paragraph of the same quotation opens with a mark again and the one before
+        # was left open: '... barbaric.\n\n"This is a cruel decision."'
+        begin += 1
+    close = re.search(r"[”\"]", text[begin : sentence.end])
+    stop = begin + close.start() if close else sentence.end
+    c_start, c_end = _trim(text, begin, stop)
     while c_end > c_start and text[c_end - 1] in ",.":
         c_end -= 1
     if c_end - c_start < 3 or _ANY_MARK.search(text, c_start, c_end):

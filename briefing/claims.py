@@ -570,6 +570,13 @@ def _negated_terms(text: str) -> set[str]:
         window = tokens[max(0, k - _NEGATION_WINDOW) : k]
         if any(_NEGATION.fullmatch(w) or re.search(r"n['’]t$", w) for w in window):
             found.update(content_terms(token))
+        if _NEGATION.fullmatch(token) or re.search(r"n['’]t$", token):
+            # "did not show a lack of remorse": the first content word after the negation
+            for later in tokens[k + 1 : k + 1 + 2 * _NEGATION_WINDOW]:
+                terms = content_terms(later)
+                if terms:
+                    found.update(terms)
+                    break
     return found
 
 
@@ -609,11 +616,12 @@ def _link_contradictions(
                 continue
             if not (shared & n_negated) - _negated_terms(texts[g]):
                 continue  # no word said with "not" on one side and without it on the other
-            if disagreement is not None:
+            # the learned scorer reads denial words; a bare "not" opposite a claim is the
+            # shared-content test's, so either one linking is enough
+            score = float(vectors[g] @ vectors[n])
+            found = score if score >= CONTRADICTION_SIMILARITY else None
+            if found is None and disagreement is not None:
                 found = disagreement.contradicts(texts[g], texts[n])
-            else:
-                score = float(vectors[g] @ vectors[n])
-                found = score if score >= CONTRADICTION_SIMILARITY else None
             if found is not None and found > best_score:
                 best, best_score = g, found
         if best >= 0 and n not in contested.get(best, []):

@@ -15,7 +15,7 @@ from claims_helpers import FIXTURES, SEEDS, article, fixture_story, seed_story, 
 
 from briefing import pipeline
 from briefing.attribution import find_attributions
-from briefing.claims import analyse_story
+from briefing.claims import analyse_story, learned_disagreement
 from briefing.config import parse_config
 from briefing.models import Briefing, Claim, Story, StoryBrief
 from briefing.stance import headline_stance
@@ -763,3 +763,48 @@ def test_a_quotation_over_two_sentences_is_the_speakers_throughout() -> None:
         "Rep for Lom", "We deny these charges", True
     )
     assert len(disputes) == 1 and claims[disputes[0].claim].actor == "Police"
+
+
+def test_a_quotation_of_two_sentences_before_its_speaker_is_theirs() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", 'The talks resumed on Tuesday. "We are nearer to a deal than at any time. Nothing '
+        'stands in the way of signing it," Mayor Petra Lund said after the meeting.',
+    )))
+    assert [(c.actor, c.text, c.quoted) for c in claims] == [(
+        "Mayor Petra Lund",
+        "We are nearer to a deal than at any time. Nothing stands in the way of signing it",
+        True,
+    )]
+
+
+def test_a_quotation_going_on_in_a_new_paragraph_stays_the_speakers() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", 'Her father, Aldo Brenn, said: "Moving him to the coast now would be heartless.\n\n'
+        '"This ruling is a grim one for the whole valley."\n\nThe council meets again on Monday.',
+    )))
+    assert [(c.actor, c.text) for c in claims] == [
+        ("Aldo Brenn", "Moving him to the coast now would be heartless"),
+        ("Aldo Brenn", "This ruling is a grim one for the whole valley"),
+    ]
+
+
+def test_according_to_after_a_time_phrase_attributes_what_follows() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", "Late on the night of June 3, according to court filings, Orrin Vale forced the "
+        "door of a pharmacy in Tarrow and took cash from the till.",
+    )))
+    assert [c.text for c in claims] == [
+        "Orrin Vale forced the door of a pharmacy in Tarrow and took cash from the till."
+    ]
+
+
+def test_negating_the_next_word_contradicts_another_partys_claim() -> None:
+    s = _two_outlets(
+        "Prosecutors said her refusal to answer questions showed a lack of candour.",
+        "Her lawyer said her refusal did not show a lack of candour at all.",
+    )
+    for scorer in (None, learned_disagreement()):
+        claims, disputes, _ = analyse_story(s, disagreement=scorer)
+        assert len(disputes) == 1
+        assert claims[disputes[0].claim].actor == "Prosecutors"
+        assert [claims[k].actor for k in disputes[0].counter] == ["Her lawyer"]
