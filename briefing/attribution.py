@@ -423,6 +423,12 @@ def _closing_quote(clause: str) -> int:
     return -1
 
 
+# after a quotation only: '"Why now?" the tenant asked.', '"Because ...," she responded.'
+_QUOTE_LED_VERBS = REPORTING_VERBS | wordset(
+    "read asked asks responded responds replied replies explained explains recalled recalls"
+)
+
+
 def _quote_led(text: str, start: int, end: int, index: int) -> Attribution | None:
     """'"QUOTE," X said' / '"QUOTE," said X' / '"QUOTE," Dr. X, a surgeon, told Y'."""
     clause = text[start:end]
@@ -448,7 +454,7 @@ def _quote_led(text: str, start: int, end: int, index: int) -> Attribution | Non
         verb = toks[0].text
     else:
         verb_tok = next(
-            (t for t in toks[:25] if t.text.islower() and t.text in REPORTING_VERBS | {"read"}),
+            (t for t in toks[:25] if t.text.islower() and t.text in _QUOTE_LED_VERBS),
             None,
         )
         if verb_tok is None:
@@ -545,6 +551,33 @@ def _is_trailing(text: str, start: int, actor_start: int, after: str) -> bool:
     return not rest or rest[0].text.lower() in _TRAILING_STARTERS or rest[0].text in ",.;"
 
 
+_TELL_VERBS = wordset("tell tells told")
+# "told CNBC the team had yet to be chosen": a named listener, then the clause
+_TOLD_WHOM = re.compile(
+    r"\s*(?:(?:[A-Z][\w.&’'-]*\s+){1,3}|(?:reporters|journalists|the\s+\w+)\s+)"
+    r"(?=(?:the|a|an|he|she|they|it|his|her|their|its|we|there|this|no)\s)"
+)
+_WHEN_THEN_QUOTE = re.compile(
+    r"(?:(?:on|in|at|last|this|late|early|earlier)\s+)?[\w.]+(?:\s+[\w.]+){0,2},\s*(?=[“\"])",
+    re.IGNORECASE,
+)
+
+
+def _quotation_end(text: str, start: int, end: int) -> int:
+    """A content opening with a quotation that closes before a trailing phrase ('"I am
+    staying," a position she repeated later') ends with the quotation."""
+    if start >= end or text[start] not in "“\"":
+        return end
+    close = _closing_quote(text[start:end])
+    if close < 0:
+        return end
+    rest = text[start + close + 1 : end]
+    comma = text[start + close - 1] == "," or rest.lstrip().startswith(",")
+    if comma and re.match(r"\s*,?\s*(?:a|an|the|which|who|as|in|on|adding|before|after)\b", rest):
+        return start + close + 1
+    return end
+
+
 def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None:
     quoted = _quoted_mask(text, start, end)
     for tok in _tokens(text[start:end], start):
@@ -581,9 +614,14 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             after,
         )
         trailing = _is_trailing(text, start, actor[0], after)
-        if verb in _NEEDS_THAT and not (that or trailing or re.match(r"\s*,?\s*[“\"]", after)):
+        told = _TOLD_WHOM.match(after) if verb in _TELL_VERBS and not that else None
+        if verb in _NEEDS_THAT and not (
+            that or told or trailing or re.match(r"\s*,?\s*[“\"]", after)
+        ):
             continue
-        if that:
+        if told:
+            c_start, c_end = _trim(text, tok.end + told.end(), end)
+        elif that:
             c_start, c_end = _trim(text, tok.end + that.end(), end)
         elif trailing:
             lead_end = re.search(r",\s*(?:the\s+|a\s+|an\s+)?$", text[start : actor[0]], re.I)
@@ -596,6 +634,10 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             if rumour is not None:
                 # "..., according to rumours he has flatly denied": what the rumour says
                 c_start, c_end = _trim(text, start, rumour.start())
+        when = _WHEN_THEN_QUOTE.match(text, c_start, c_end)
+        if when is not None:
+            c_start = when.end()  # 'wrote on Monday, "I am staying"': the quotation
+        c_end = _quotation_end(text, c_start, c_end)
         if c_end - c_start < 3 or _fragment(text[c_start:c_end], after):
             continue
         stance_text = text[tok.end : c_end] if c_start >= tok.end else text[c_start:c_end]
@@ -674,6 +716,8 @@ _STATEMENT_SAYING = re.compile(
     r"\b(?P<verb>released|issued|put out|posted|sent|gave)\s+(?:a|an)\s+(?:\w+\s+){0,2}?"
     r"(?:statement|message|post|tweet|letter|response)(?:\s+\w+){0,4}?\s+"
     r"(?:saying|which said|that said|reading|stating)[:,]?\s+"
+    # "responded to the obituary, saying it is untrue"
+    r"|\b(?P<verb2>responded|reacted|replied)(?:\s+to\s+[^,.;“”\"]{1,60})?,\s+saying:?\s+"
 )
 
 
@@ -682,7 +726,7 @@ def _statement_saying(text: str, start: int, end: int, index: int) -> Attributio
     m = _STATEMENT_SAYING.search(text, start, end)
     if m is None:
         return None
-    actor = _actor_before(text, m.start("verb"), start)
+    actor = _actor_before(text, m.start("verb" if m.group("verb") else "verb2"), start)
     if actor is None:
         return None
     c_start, c_end, quoted = _unquote(text, *_trim(text, m.end(), end))
@@ -809,6 +853,7 @@ def _passive_denial(text: str, main: Attribution) -> Attribution | None:
 
 
 _QUOTE_RUN = 3
+_WHOLE_QUESTION = re.compile(r"[“\"][^“”\"]+[?!][”\"]$")
 _TERMINAL = re.compile(r"[.!?…][”\"’)]*$|[”\"]$")
 
 
@@ -839,9 +884,11 @@ def find_attributions(text: str, outlet: str = "") -> list[Attribution]:
                 found.append(hit)
                 pending = None
                 continue
-        if len(found) > before or not _opens_quote(sentence.text):
+        asks = _WHOLE_QUESTION.match(sentence.text) is not None
+        if len(found) > before or not (_opens_quote(sentence.text) or asks):
             pending = None
-        elif pending is None and open_quote is None and sentence.text[:1] in "“\"":
+        elif (pending is None or asks) and open_quote is None and sentence.text[:1] in "“\"":
+            # ('"Why now?" the tenant asked.': the speaker is in the next sentence)
             pending = (sentence.start, index)
         if len(found) == before and open_quote is not None:
             # the rest of a quotation opened in an earlier sentence: the same speaker's words

@@ -548,7 +548,7 @@ def _link_disputes(
 
 
 _NEGATION = re.compile(r"\b(?:not|never|no longer|nobody|nothing)\b|n['’]t\b", re.IGNORECASE)
-CONTRADICTION_SIMILARITY = 0.3
+CONTRADICTION_SIMILARITY = 0.2
 
 
 def _answers_later(denials: Sequence[_Item], claim: _Item) -> bool:
@@ -720,6 +720,13 @@ def _strongest(
     return {g: sorted(contested[g], key=rank)[:max_counters] for g in kept}
 
 
+def _bare_denial(group: _Group) -> bool:
+    """A denial whose words name nothing without the claim it answers."""
+    return group.stance == "denies" and all(
+        len(re.findall(r"\w+(?:['’]\w+)?", i.content)) < 3 for i in group.items
+    )
+
+
 def analyse_claims(
     story: Story,
     max_claims: int = MAX_CLAIMS,
@@ -750,9 +757,13 @@ def analyse_claims(
 
     order = sorted((g for g in range(len(groups)) if groups[g].items), key=priority)
     keep = [g for g in order if g in contested or g in counters]
-    # An outlet's own verdict is shown only against the claim it rejects, never as a claim.
+    # An outlet's own verdict is shown only against the claim it rejects, never as a claim;
+    # so is a denial that only points back ("denied the claims", "saying it's untrue").
     keep += [
-        g for g in order if g not in keep and not groups[g].party.startswith("outlet:")
+        g for g in order
+        if g not in keep
+        and not groups[g].party.startswith("outlet:")
+        and not _bare_denial(groups[g])
     ][:max_claims]
     keep.sort(key=priority)
     index_of = {g: k for k, g in enumerate(keep)}

@@ -220,6 +220,19 @@ SHAPES = [
      "he", "said", "The cause is a virus, which comes from"),
     ("The minister said that reports of the vote would be published on Monday.",
      "minister", "said", "reports of the vote would be published on Monday."),
+    # a named listener and no "that"
+    ("Port director Ilse Maran told Harbour Radio the new quay would open in spring.",
+     "Port director Ilse Maran", "told", "the new quay would open in spring."),
+    # a time phrase before the quotation, a phrase after it
+    ('In a newsletter, Ilse Maran wrote on Friday, "I intend to stay at the port," a pledge '
+     "she repeated later.", "Ilse Maran", "wrote", "I intend to stay at the port"),
+    # the speaker after a quoted question in a sentence of its own
+    ('"Why would the port hide these figures?" Ari Dale and Meg Olin, leaders of the dockers\' '
+     "union, said in a statement.", "dockers' union", "said",
+     "Why would the port hide these figures?"),
+    # answered after a quotation
+    ('"Because every crane must be inspected first, the opening takes time," Maran replied.',
+     "Maran", "replied", "Because every crane must be inspected first, the opening takes time"),
 ]
 
 
@@ -232,6 +245,23 @@ def test_attribution_shapes(sentence: str, actor: str, verb: str, content: str) 
     assert att.verb == verb
     assert sentence[att.content_start : att.content_end] == content
     assert att.stance == "asserts"
+
+
+def test_responded_saying_is_a_statement_and_a_bare_denial_is_shown_only_in_a_dispute() -> None:
+    alone = story(article("a", "Upset, the keeper's son Tam Orrel responded to the notice, "
+                          "saying it's untrue. The zoo reopens on Monday."))
+    claims, _, _ = analyse_story(alone)
+    assert claims == ()
+    found = find_attributions("Tam Orrel responded to the notice, saying the zoo had lied.")
+    assert [(a.actor, a.verb) for a in found] == [("Tam Orrel", "said")]
+
+
+def test_two_people_of_one_trade_are_two_parties() -> None:
+    s = _two_outlets("Actress Lena Voro said the director had shouted at the cast.",
+                     "Actress Mila Strand denied that the director had shouted at the cast.")
+    claims, disputes, _ = analyse_story(s)
+    assert len(disputes) == 1
+    assert [claims[k].actor for k in disputes[0].counter] == ["Actress Mila Strand"]
 
 
 def test_pronoun_speaker_takes_the_previous_speakers_name() -> None:
