@@ -471,7 +471,7 @@ def score_story(
 
 def bench_labelled(csv_path: Path, labels_dir: Path = LABELS_DIR, *, verbose: bool = False,
                    splits: Sequence[str] = ("dev", "holdout"),
-                   disagreement: Disagreement | DisagreementScorer | None | str = "learned"
+                   disagreement: Disagreement | DisagreementScorer | str | None = "learned"
                    ) -> dict[str, dict[str, float]]:
     """Score analyse_story (with ``disagreement`` plugged into its dispute linking: by default
     the learned scorer the briefing uses; None for the shared-content rules alone) on the
