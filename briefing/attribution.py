@@ -162,7 +162,7 @@ def _is_name(word: str) -> bool:
     return word[:1].isupper()
 
 
-_APPOSITION_TOKENS = 8
+_APPOSITION_TOKENS = 14
 
 
 def _named_before_apposition(
@@ -172,15 +172,35 @@ def _named_before_apposition(
     granddaughter of the founder, said" and "Olga Oliker, an analyst at the group, said"."""
     for k in range(comma - 1, max(comma - _APPOSITION_TOKENS - 2, -1), -1):
         word = toks[k].text.lower()
-        if word in REPORTING_VERBS or word in _SKIPPABLE or toks[k].text in ".;:!?\"“”":
+        if word == "." and k > 0 and re.fullmatch(r"[A-Z][a-z]{0,3}", toks[k - 1].text):
+            continue  # "Fla.", "M.": an abbreviation, not the end of a sentence
+        relative = any(
+            t.text in {"who", "whose", "which"} for t in toks[max(0, k - _APPOSITION_TOKENS) : k]
+        )  # "the congressman whose father is Edward Kennedy": a clause inside the description
+        if (
+            word in REPORTING_VERBS
+            or (word in _SKIPPABLE and not relative)
+            or toks[k].text in ".;:!?\"“”"
+        ):
             return None
         if toks[k].text != ",":
             continue
         name = _actor_before(text, toks[k].start, start)
         if name is None or not _is_name(text[name[0] : name[1]].split()[-1]):
             return None
+        if _inside_description(toks, name[0]):
+            continue  # "Newburn, from Gainesville, Fla., said": on to the comma before
         return name
     return None
+
+
+def _inside_description(toks: list[_Token], name_start: int) -> bool:
+    """Whether the word before a name is a lower-case word of a description ("from",
+    "is", "acting"), not a determiner: the name is then not the speaker."""
+    before = [t for t in toks if t.end <= name_start]
+    while before and before[-1].text.lower() in {"a", "an", "the"}:
+        before.pop()
+    return bool(before) and before[-1].text.islower() and before[-1].text not in {"and", "or"}
 
 
 def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None:
@@ -203,7 +223,13 @@ def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None
             if other is not None and not _is_name(text[name[0] : name[1]]):
                 return other  # "Olga Oliker, an analyst at the institute, said"
             if other is not None:
-                return other[0], name[1]
+                name = other[0], name[1]
+        if _inside_description(toks, name[0]):
+            # "Newburn, from Gainesville, Fla., said", "Kennedy, the congressman whose father
+            # is Edward Kennedy, said", "Roger Morris, acting head of the department, said"
+            described = _named_before_apposition(text, toks, i, start)
+            if described is not None:
+                return described
         return name
     if i < 0:
         return None

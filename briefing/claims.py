@@ -190,7 +190,37 @@ def _someone_else_named(text: str, previous: _Item, att: Attribution) -> bool:
     """Whether another person is named between the previous speaker and 'he said' ("Dale
     Howard was waiting ... he said"): "he" then points back to them, not to the speaker."""
     between = text[previous.attribution.end : att.start]
-    return any(m.group(1) not in previous.actor for m in _PERSON_NAME.finditer(between))
+    if any(m.group(1) not in previous.actor for m in _PERSON_NAME.finditer(between)):
+        return True
+    # "... the Queen spoke to the crowds. '...,' she said": someone of the pronoun's gender
+    # the previous speaker is not described as
+    marker = {"she": _FEMININE, "he": _MASCULINE}.get(att.actor.lower())
+    if (
+        marker is not None
+        and any(m.group(0)[0].isupper() for m in marker.finditer(between))
+        and not marker.search(_introduction(text, previous))
+    ):
+        return True  # a title: "the Queen", "Mrs Hale"
+    # "Sorvino was prompted to speak after she alleged ...": the sentence's own subject
+    said_by = re.search(rf"\b{re.escape(att.actor)}\b", text[att.start : att.end])
+    at = att.start + said_by.start() if said_by else att.start
+    ends = list(_SENTENCE_END.finditer(text, 0, at))
+    sentence_start = ends[-1].end() if ends else 0
+    subject = re.match(r"\s*([A-Z][\w’'-]+)\s+[a-z]", text[sentence_start:at])
+    return (
+        subject is not None
+        and subject.group(1) not in previous.actor
+        and subject.group(1).lower() not in _SENTENCE_OPENERS
+        and country_of(subject.group(1)) is None
+    )
+
+
+_SENTENCE_END = re.compile(r"[.!?][)\"”’]*\s+|\n")
+_SENTENCE_OPENERS = wordset(
+    """the a an he she it they we i you his her its their our this that these those there
+    but and or so yet then when while after before as if in on at by for with from of to
+    asked speaking later earlier meanwhile still however also"""
+)
 
 
 def _personal(actor: str, text: str) -> bool:

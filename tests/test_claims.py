@@ -228,8 +228,15 @@ SHAPES = [
      "she repeated later.", "Ilse Maran", "wrote", "I intend to stay at the port"),
     # the speaker after a quoted question in a sentence of its own
     ('"Why would the port hide these figures?" Ari Dale and Meg Olin, leaders of the dockers\' '
-     "union, said in a statement.", "dockers' union", "said",
+     "union, said in a statement.", "Ari Dale and Meg Olin", "said",
      "Why would the port hide these figures?"),
+    # a place, or a clause naming someone else, inside the description of the speaker
+    ("Newburn, from Tarrow, Vt., said the alarm went off twice.", "Newburn", "said",
+     "the alarm went off twice."),
+    ("Pia Lund, the former mayor whose father is Jon K. Lund, said the bridge was unsafe.",
+     "Pia Lund", "said", "the bridge was unsafe."),
+    ("Professor Ada Roe, acting head of the city's school of nursing, said the wards were full.",
+     "Professor Ada Roe", "said", "the wards were full."),
     # answered after a quotation
     ('"Because every crane must be inspected first, the opening takes time," Maran replied.',
      "Maran", "replied", "Because every crane must be inspected first, the opening takes time"),
@@ -838,3 +845,20 @@ def test_negating_the_next_word_contradicts_another_partys_claim() -> None:
         assert len(disputes) == 1
         assert claims[disputes[0].claim].actor == "Prosecutors"
         assert [claims[k].actor for k in disputes[0].counter] == ["Her lawyer"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a woman of title spoke in between
+        "Premier Tom Ashby said the visit was a great honour for the town. Wearing green, the "
+        "Duchess greeted the crowd at the gates. “I thank you all for your warm welcome,” she "
+        "said.",
+        # the pronoun's own sentence names someone else as its subject
+        "Premier Tom Ashby said the visit was a great honour for the town. Harlow was asked to "
+        "speak after she said the town had been kind to her family.",
+    ],
+)
+def test_she_does_not_point_back_past_someone_else(text: str) -> None:
+    claims, _, _ = analyse_story(story(article("a", text)))
+    assert [c.actor for c in claims] == ["Premier Tom Ashby"]
