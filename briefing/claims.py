@@ -694,8 +694,15 @@ def _readable_actor(group: _Group) -> str:
     return f"{', '.join(first)} and {last}" if first else last
 
 
+def _representative(item: _Item) -> tuple[bool, int, int]:
+    """The statement a claim shows: the earliest, unless it only points back ("denied the
+    charges against her") and another says it in the speaker's own words or in full."""
+    att = item.attribution
+    return (att.anaphoric and not att.quoted, item.article_index, att.start)
+
+
 def _to_claim(group: _Group, disputed: bool) -> Claim:
-    first = min(group.items, key=lambda i: (i.article_index, i.attribution.start))
+    first = min(group.items, key=_representative)
     article_ids = [first.article_id]
     for item in sorted(group.items, key=lambda i: i.article_index):
         if item.article_id not in article_ids:

@@ -862,3 +862,17 @@ def test_negating_the_next_word_contradicts_another_partys_claim() -> None:
 def test_she_does_not_point_back_past_someone_else(text: str) -> None:
     claims, _, _ = analyse_story(story(article("a", text)))
     assert [c.actor for c in claims] == ["Premier Tom Ashby"]
+
+
+def test_a_denial_that_only_points_back_shows_the_speakers_own_words() -> None:
+    s = story(
+        article("a", "Police said the singer Orla Vane was arrested for drunk driving in Tarrow."),
+        article("b", "The singer Orla Vane denied the charges against her. She is due in court "
+                "in May."),
+        article("c", 'A rep for Vane released a statement saying, "Orla is well and working. '
+                'We deny these charges."'),
+    )
+    claims, disputes, _ = analyse_story(s)
+    assert len(disputes) == 1
+    [counter] = [claims[k] for k in disputes[0].counter]
+    assert (counter.text, counter.quoted, counter.origins) == ("We deny these charges", True, 2)
