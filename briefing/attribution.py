@@ -249,7 +249,9 @@ def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None
         tok = toks[i].text
         low = tok.lower().rstrip("’'")
         low = re.sub(r"['’]s$", "", low)
-        if _is_name(tok) or low in ROLE_NOUNS or low in ROLE_MODIFIERS:
+        if _is_name(tok) or low in ROLE_NOUNS or low in ROLE_MODIFIERS or (
+            i == last and low in _DOCUMENTS
+        ):
             first = i
         elif low in _CONNECTORS and first is not None:
             pass
@@ -263,7 +265,7 @@ def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None
         first += 1
     head = toks[last].text
     head_low = re.sub(r"['’]s$", "", head.lower())
-    if not (_is_name(head) or head_low in ROLE_NOUNS):
+    if not (_is_name(head) or head_low in ROLE_NOUNS or head_low in _DOCUMENTS):
         return None
     if first > last:
         return None
@@ -577,6 +579,10 @@ def _is_trailing(text: str, start: int, actor_start: int, after: str) -> bool:
     return not rest or rest[0].text.lower() in _TRAILING_STARTERS or rest[0].text in ",.;"
 
 
+_DOCUMENTS = wordset(
+    """obituary report statement letter sign message post note notice release memo email
+    filing complaint lawsuit indictment affidavit document documents ruling verdict citation"""
+)
 _TELL_VERBS = wordset("tell tells told")
 # "told CNBC the team had yet to be chosen": a named listener, then the clause
 _TOLD_WHOM = re.compile(
@@ -606,9 +612,14 @@ def _quotation_end(text: str, start: int, end: int) -> int:
 
 def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None:
     quoted = _quoted_mask(text, start, end)
-    for tok in _tokens(text[start:end], start):
+    toks = _tokens(text[start:end], start)
+    for k, tok in enumerate(toks):
         verb = tok.text
-        if not verb.islower() or verb not in REPORTING_VERBS or quoted[tok.start - start]:
+        # "The obituary reads, in part, ...": a text read out, when a document is the subject
+        read = verb in {"reads", "read"} and k > 0 and toks[k - 1].text.lower() in _DOCUMENTS
+        if not verb.islower() or (verb not in REPORTING_VERBS and not read):
+            continue
+        if quoted[tok.start - start]:
             continue
         if not verb.endswith("ing") and _PASSIVE_AUX.search(text, start, tok.start):
             continue

@@ -237,6 +237,11 @@ SHAPES = [
      "Pia Lund", "said", "the bridge was unsafe."),
     ("Professor Ada Roe, acting head of the city's school of nursing, said the wards were full.",
      "Professor Ada Roe", "said", "the wards were full."),
+    # a document as the speaker, read out
+    ('The notice reads, in part, "The pool stays shut until the roof is mended."', "notice",
+     "reads", "The pool stays shut until the roof is mended"),
+    ("The lawsuit alleges that the landlord ignored the damp for years.", "lawsuit",
+     "alleges", "the landlord ignored the damp for years."),
     # answered after a quotation
     ('"Because every crane must be inspected first, the opening takes time," Maran replied.',
      "Maran", "replied", "Because every crane must be inspected first, the opening takes time"),
