@@ -94,7 +94,8 @@ _ANAPHORIC = re.compile(
     r"\b(?:the|this|these|those|such|that|its|their|\w+['’]s)\s+"
     r"(?:claims?|assertions?|reports?|statements?|allegations?|accusations?|figures?|account|"
     r"charges|rumou?rs?|suggestions?|stor(?:y|ies))\b"
-    r"(?!\s+(?:of|that|about|regarding|on)\b)",
+    r"(?!\s+(?:of|that|about|regarding|on)\b)"
+    r"|^(?:any\s+)?(?:wrongdoing|allegations|accusations|charges|claims)\W*$",
     re.IGNORECASE,
 )
 _DAYS = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
@@ -675,7 +676,10 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
         if when is not None:
             c_start = when.end()  # 'wrote on Monday, "I am staying"': the quotation
         c_end = _quotation_end(text, c_start, c_end)
-        if c_end - c_start < 3 or _fragment(text[c_start:c_end], after):
+        if c_end - c_start < 3 or (
+            _fragment(text[c_start:c_end], after)
+            and not (verb in DENY_VERBS and _DENIED_ACCUSATION.match(text[c_start:c_end]))
+        ):
             continue
         stance_text = text[tok.end : c_end] if c_start >= tok.end else text[c_start:c_end]
         c_start, c_end, quoted_content = _unquote(text, c_start, c_end)
@@ -720,6 +724,14 @@ _DATELINE = re.compile(r"^(?:in|from|at)\s+[A-Z]")
 _DANGLING_END = re.compile(r"[\s,;:–—-]+(?:and|but|or|while|as)$", re.IGNORECASE)
 
 
+# "denies wrongdoing": what the denier is accused of, named by one noun
+_DENIED_ACCUSATION = re.compile(
+    r"(?:any\s+)?(?:wrongdoing|wrong-doing|allegations|accusations|charges|claims|guilt|"
+    r"involvement|responsibility)\W*$",
+    re.IGNORECASE,
+)
+
+
 def _fragment(content: str, after_verb: str = "") -> bool:
     """Content no reader can take as a statement: a day alone ("said: Wednesday."), one word,
     a bare object after a colon ("rejecting: the appeals."), a place or time after the verb
@@ -744,7 +756,11 @@ def _finish(text: str, hit: Attribution) -> Attribution | None:
         end = dangling.start()
     while end > start and text[end - 1] == ")" and "(" not in text[start:end]:
         end -= 1  # "(Weinstein denied the claims.)": the bracket closes around the sentence
-    if not hit.outlet_voice and _fragment(text[start:end]):
+    if (
+        not hit.outlet_voice
+        and _fragment(text[start:end])
+        and not (hit.stance == "denies" and _DENIED_ACCUSATION.match(text[start:end]))
+    ):
         return None
     return hit if end == hit.content_end else replace(hit, content_end=end)
 

@@ -660,6 +660,9 @@ def _two_outlets(first: str, second: str) -> Story:
         ("Club sources said coach Ivo Dorrin would leave the club in May.",
          "Dorrin is set to leave the club in May, according to rumours Dorrin has flatly "
          "denied.", "leave the club", "Dorrin"),
+        # a one-word denial of what the denier is accused of
+        ("Vale allegedly took $20,000 from the club's funds, the auditors said.",
+         "Vale denies wrongdoing.", "took $20,000", "Vale"),
         # ... or about media reports
         ("A tour manager said the singer was seriously ill and had cancelled the autumn dates.",
          "Family members have denied media reports that the singer was ill.", "singer was",
