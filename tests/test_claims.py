@@ -661,7 +661,7 @@ def _two_outlets(first: str, second: str) -> Story:
          "Dorrin is set to leave the club in May, according to rumours Dorrin has flatly "
          "denied.", "leave the club", "Dorrin"),
         # a one-word denial of what the denier is accused of
-        ("Vale allegedly took $20,000 from the club's funds, the auditors said.",
+        ("Vale allegedly took $20,000 from the club's funds, police said.",
          "Vale denies wrongdoing.", "took $20,000", "Vale"),
         # ... or about media reports
         ("A tour manager said the singer was seriously ill and had cancelled the autumn dates.",
