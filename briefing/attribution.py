@@ -748,6 +748,11 @@ def _fragment(content: str, after_verb: str = "") -> bool:
     return after_verb.lstrip().startswith(":") and n_words < 3 and not _ANY_MARK.search(content)
 
 
+_AND_THEN = re.compile(
+    r"\s+and\s+(?:was|were|is|has|had|have|will|would|later|then|said|says)\b"
+)
+
+
 def _finish(text: str, hit: Attribution) -> Attribution | None:
     """The statement as kept: a dangling 'and' cut off its end; None for a fragment."""
     start, end = hit.content_start, hit.content_end
@@ -756,6 +761,11 @@ def _finish(text: str, hit: Attribution) -> Attribution | None:
         end = dangling.start()
     while end > start and text[end - 1] == ")" and "(" not in text[start:end]:
         end -= 1  # "(Weinstein denied the claims.)": the bracket closes around the sentence
+    if hit.stance == "denies" and not hit.quoted:
+        # "denied the allegations and was not charged": the speaker's next deed is no content
+        more = _AND_THEN.search(text, start, end)
+        if more is not None and _ANAPHORIC.search(text[start : more.start()]):
+            end = more.start()
     if (
         not hit.outlet_voice
         and _fragment(text[start:end])

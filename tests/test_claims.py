@@ -884,3 +884,13 @@ def test_a_denial_that_only_points_back_shows_the_speakers_own_words() -> None:
     assert len(disputes) == 1
     [counter] = [claims[k] for k in disputes[0].counter]
     assert (counter.text, counter.quoted, counter.origins) == ("We deny these charges", True, 2)
+
+
+def test_a_denial_ends_before_the_deniers_next_deed() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", "Police said Tam Orrel stole the painting. Orrel denied the allegations and was "
+        "not charged, and the case was dropped.",
+    )))
+    assert [(c.actor, c.text) for c in claims] == [
+        ("Police", "Tam Orrel stole the painting."), ("Orrel", "the allegations"),
+    ]
