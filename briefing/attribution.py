@@ -651,11 +651,11 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             r"(?!(?:is|was|isn['’]t|wasn['’]t)\b)",
             after,
         )
-        trailing = _is_trailing(text, start, actor[0], after)
+        quote_follows = re.match(r"\s*,?\s*[“\"]", after) is not None
+        # 'Speaking of the talks, Sherak said, "We suggested ..."': the quotation, not the lead
+        trailing = not quote_follows and _is_trailing(text, start, actor[0], after)
         told = _TOLD_WHOM.match(after) if verb in _TELL_VERBS and not that else None
-        if verb in _NEEDS_THAT and not (
-            that or told or trailing or re.match(r"\s*,?\s*[“\"]", after)
-        ):
+        if verb in _NEEDS_THAT and not (that or told or trailing or quote_follows):
             continue
         if told:
             c_start, c_end = _trim(text, tok.end + told.end(), end)
