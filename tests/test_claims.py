@@ -237,6 +237,9 @@ SHAPES = [
      "Pia Lund", "said", "the bridge was unsafe."),
     ("Professor Ada Roe, acting head of the city's school of nursing, said the wards were full.",
      "Professor Ada Roe", "said", "the wards were full."),
+    # a lead clause before the speaker and a quotation after the verb
+    ('Speaking of the talks with the union, Mayor Petra Lund said, "We will meet again in '
+     'June."', "Mayor Petra Lund", "said", "We will meet again in June"),
     # a document as the speaker, read out
     ('The notice reads, in part, "The pool stays shut until the roof is mended."', "notice",
      "reads", "The pool stays shut until the roof is mended"),
