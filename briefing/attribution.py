@@ -585,6 +585,13 @@ _DOCUMENTS = wordset(
     filing complaint lawsuit indictment affidavit document documents ruling verdict citation"""
 )
 _TELL_VERBS = wordset("tell tells told")
+_COMPARATIVE_BEFORE = re.compile(r"\b(?:than|as)\s*$")
+_QUOTE_CLOSES_BEFORE = re.compile(r"[,.!?][”\"]\s*$")
+_IN_A_STATEMENT = re.compile(
+    r"(?:in|on|at|during|via)\s+(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:statement|interview|release|post|email|e-mail|letter|tweet|conference|briefing|"
+    r"video|message|essay|op-ed)\b,?\s+(?:that\s+)?"
+)
 # "told CNBC the team had yet to be chosen": a named listener, then the clause
 _TOLD_WHOM = re.compile(
     r"\s*(?:(?:[A-Z][\w.&’'-]*\s+){1,3}|(?:reporters|journalists|the\s+\w+)\s+)"
@@ -626,6 +633,13 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             continue
         relative = _RELATIVE_CLAUSE.search(text, start, tok.start)
         actor = _actor_before(text, relative.start() if relative else tok.start, start)
+        if actor is not None and (
+            _COMPARATIVE_BEFORE.search(text, start, actor[0])
+            or _QUOTE_CLOSES_BEFORE.search(text, start, actor[0])
+        ):
+            # "a better claim than Rubio believes he ...": no statement; '..., " Scaramucci
+            # wrote, tagging ...': the statement is the quotation before
+            return None
         pronoun = False
         if actor is not None and re.search(r"['’]s?$", text[actor[0] : actor[1]]):
             actor = None
@@ -672,6 +686,9 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             if rumour is not None:
                 # "..., according to rumours he has flatly denied": what the rumour says
                 c_start, c_end = _trim(text, start, rumour.start())
+        medium = _IN_A_STATEMENT.match(text, c_start, c_end)
+        if medium is not None and len(text[medium.end() : c_end].split()) >= 3:
+            c_start = medium.end()  # "said in a statement they had a warrant"
         when = _WHEN_THEN_QUOTE.match(text, c_start, c_end)
         if when is not None:
             c_start = when.end()  # 'wrote on Monday, "I am staying"': the quotation

@@ -201,7 +201,13 @@ def _someone_else_named(text: str, previous: _Item, att: Attribution) -> bool:
         and not marker.search(_introduction(text, previous))
     ):
         return True  # a title: "the Queen", "Mrs Hale"
-    # "Sorvino was prompted to speak after she alleged ...": the sentence's own subject
+    return _own_subject(text, previous, att)
+
+
+def _own_subject(text: str, previous: _Item, att: Attribution) -> bool:
+    """Whether the pronoun's own sentence opens with another name as its subject: "Sorvino was
+    prompted to speak after she alleged ...", "Parker and Stone had not asked - and, they
+    said, ..."."""
     said_by = re.search(rf"\b{re.escape(att.actor)}\b", text[att.start : att.end])
     at = att.start + said_by.start() if said_by else att.start
     ends = list(_SENTENCE_END.finditer(text, 0, at))
@@ -253,7 +259,7 @@ def _items_for_story(story: Story) -> list[_Item]:
                     att.actor.lower() in {"he", "she"} and not _personal(previous.actor, text)
                 ) or _other_gender(att.actor.lower(), _introduction(text, previous)) or (
                     att.actor.lower() in {"he", "she"} and _someone_else_named(text, previous, att)
-                ):
+                ) or (att.actor.lower() == "they" and _own_subject(text, previous, att)):
                     continue
                 actor = previous.actor
             content = text[att.content_start : att.content_end]

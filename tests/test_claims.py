@@ -237,6 +237,9 @@ SHAPES = [
      "Pia Lund", "said", "the bridge was unsafe."),
     ("Professor Ada Roe, acting head of the city's school of nursing, said the wards were full.",
      "Professor Ada Roe", "said", "the wards were full."),
+    # the medium of the statement is not its content
+    ("On Monday, police said in a statement they had a warrant to search the call records.",
+     "police", "said", "they had a warrant to search the call records."),
     # a lead clause before the speaker and a quotation after the verb
     ('Speaking of the talks with the union, Mayor Petra Lund said, "We will meet again in '
      'June."', "Mayor Petra Lund", "said", "We will meet again in June"),
@@ -897,3 +900,29 @@ def test_a_denial_ends_before_the_deniers_next_deed() -> None:
     assert [(c.actor, c.text) for c in claims] == [
         ("Police", "Tam Orrel stole the painting."), ("Orrel", "the allegations"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a comparison, not a statement
+        "She wants a rival with a better claim than Ashby believes he could ever muster.",
+        # 'they' is the sentence's own subject, not the previous speaker
+        "Premier Tom Ashby said the visit was an honour. Pell and Orme had not cleared their "
+        "stunt with the board – and, they said, they got plenty of dirty looks.",
+    ],
+)
+def test_no_statement_is_given_to_the_wrong_speaker(text: str) -> None:
+    claims, _, _ = analyse_story(story(article("a", text)))
+    assert all(c.actor == "Premier Tom Ashby" for c in claims)
+
+
+def test_words_after_a_quotation_and_its_speaker_are_not_the_statement() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", '"In light of the leak of my records, which is a crime. I will be calling the '
+        'police," Mayor Ivo Dale wrote, oddly tagging his own chief of staff.',
+    )))
+    assert [(c.actor, c.text) for c in claims] == [(
+        "Mayor Ivo Dale",
+        "In light of the leak of my records, which is a crime. I will be calling the police",
+    )]
