@@ -1,6 +1,7 @@
 """Train the two stance models shipped in briefing/models_data (see briefing/learned_stance.py).
 
 Usage: .venv/bin/python scripts/train_stance.py [--emergent DIR] [--fnc DIR] [--out DIR]
+       [--trees N]
 
 - headline_stance.json: multinomial logistic regression on headline_features, fitted on the
   Emergent rows whose articleId is NOT in the official test split (official-test-correct.csv +
@@ -276,18 +277,21 @@ INCREASING = (
 
 
 def _fit_trees(
-    vectorizer: DictVectorizer, rows: list[tuple[Features, bool, str, str]], seed: int
+    vectorizer: DictVectorizer, rows: list[tuple[Features, bool, str, str]], seed: int,
+    trees: int,
 ) -> HistGradientBoostingClassifier:
     names = list(vectorizer.get_feature_names_out())
     model = HistGradientBoostingClassifier(
-        max_iter=TREES, learning_rate=0.1, max_leaf_nodes=LEAVES, random_state=seed,
+        max_iter=trees, learning_rate=0.1, max_leaf_nodes=LEAVES, random_state=seed,
         monotonic_cst=[1 if n in INCREASING else 0 for n in names],
     )
     model.fit(vectorizer.transform([r[0] for r in rows]), [r[1] for r in rows])
     return model
 
 
-def train_disagreement(folder: Path, seed: int = 15, folds: int = 5) -> dict[str, object]:
+def train_disagreement(
+    folder: Path, seed: int = 15, folds: int = 5, trees: int = TREES
+) -> dict[str, object]:
     bodies = {r["Body ID"]: r["articleBody"] for r in _read(folder / "train_bodies.csv")}
     pairs = [p for p in _read(folder / "train_stances.csv") if p["Body ID"] in bodies]
     group = claim_groups(pairs)
@@ -300,7 +304,7 @@ def train_disagreement(folder: Path, seed: int = 15, folds: int = 5) -> dict[str
     splits = min(folds, len(set(groups)))
     oof = [0.0] * len(views)
     for train_idx, held_idx in GroupKFold(n_splits=splits).split(views, groups=groups):
-        model = _fit_trees(vectorizer, [views[i] for i in train_idx], seed)
+        model = _fit_trees(vectorizer, [views[i] for i in train_idx], seed, trees)
         x = vectorizer.transform([views[i][0] for i in held_idx])
         for i, p in zip(held_idx, model.predict_proba(x)[:, 1], strict=True):
             oof[i] = float(p)
@@ -319,12 +323,12 @@ def train_disagreement(folder: Path, seed: int = 15, folds: int = 5) -> dict[str
                         "pairs": len(idx), "disagree": sum(gold),
                         "threshold": thresholds[view]}
 
-    model = _fit_trees(vectorizer, views, seed)
+    model = _fit_trees(vectorizer, views, seed, trees)
     exported = _export_trees(vectorizer, model, thresholds["body"], {
         "trained_on": "FNC-1 train (train_stances.csv + train_bodies.csv)",
         "views": len(views),
         "claims": len(set(groups)),
-        "trees": TREES,
+        "trees": trees,
         "leaves": LEAVES,
         "threshold_rule": f"best F1 with precision >= {MIN_PRECISION} at recall >= "
                           f"{MIN_RECALL}, else best F1",
@@ -353,11 +357,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--emergent", type=Path, default=SHARED / "emergent")
     parser.add_argument("--fnc", type=Path, default=SHARED / "fnc1")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--trees", type=int, default=TREES)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, train, folder in (
         (HEADLINE_MODEL, train_headline, args.emergent),
-        (DISAGREE_MODEL, train_disagreement, args.fnc),
+        (DISAGREE_MODEL, lambda f: train_disagreement(f, trees=args.trees), args.fnc),
     ):
         started = time.perf_counter()
         model = train(folder)

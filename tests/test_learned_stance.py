@@ -151,7 +151,7 @@ def test_training_script_runs_on_a_tiny_synthetic_set(tmp_path: Path) -> None:
     emergent, fnc = _synthetic(tmp_path)
     out = tmp_path / "models"
     assert _train_script().main(["--emergent", str(emergent), "--fnc", str(fnc),
-                                 "--out", str(out)]) == 0
+                                 "--out", str(out), "--trees", "3"]) == 0
     headline = LinearModel.from_json(json.loads((out / HEADLINE_MODEL).read_text()))
     assert headline.meta["rows"] == 15  # the three test rows are left out
     trees = TreeModel.from_json(json.loads((out / DISAGREE_MODEL).read_text()))
