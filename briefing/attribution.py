@@ -223,6 +223,9 @@ def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None
             other = _actor_before(text, before[-1].start, start)
             if other is not None and not _is_name(text[name[0] : name[1]]):
                 return other  # "Olga Oliker, an analyst at the institute, said"
+            if other is not None and _inside_description(toks, other[0]):
+                # "One of those prime ministers, Sir John Major, said": the name alone
+                return _named_before_apposition(text, toks, i, start) or name
             if other is not None:
                 name = other[0], name[1]
         if _inside_description(toks, name[0]):

@@ -237,6 +237,8 @@ SHAPES = [
      "Pia Lund", "said", "the bridge was unsafe."),
     ("Professor Ada Roe, acting head of the city's school of nursing, said the wards were full.",
      "Professor Ada Roe", "said", "the wards were full."),
+    ("One of the former mayors, Sir Ivo Dale, said the bridge had always been safe.",
+     "Sir Ivo Dale", "said", "the bridge had always been safe."),
     # the medium of the statement is not its content
     ("On Monday, police said in a statement they had a warrant to search the call records.",
      "police", "said", "they had a warrant to search the call records."),
