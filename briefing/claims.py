@@ -284,6 +284,8 @@ def _items_for_story(story: Story) -> list[_Item]:
             )
             if att.anaphoric:
                 item.anchor = _anchor(items, item)
+            elif item.explicit_denial:
+                item.anchor = _answered(items, item)
             items.append(item)
             previous = item
     _resolve_aliases(items)
@@ -330,6 +332,25 @@ def _anchor(items: Sequence[_Item], denial: _Item) -> _Item | None:
         if earlier.stance == "asserts" and earlier.party != denial.party:
             return earlier
     return None
+
+
+def _answered(items: Sequence[_Item], denial: _Item) -> _Item | None:
+    """The statement a denial answers right after it: another party's assertion in the
+    sentence before, in the same article, speaking of the same thing ('"... somebody wearing
+    a monkey's head," Sherak said. (The artist's reps disputed that he ever wore a monkey
+    mask.)')."""
+    if not items:
+        return None
+    earlier = items[-1]
+    if (
+        earlier.article_index != denial.article_index
+        or denial.attribution.sentence - earlier.attribution.sentence != 1
+        or earlier.stance != "asserts"
+        or earlier.party == denial.party
+    ):
+        return None
+    shared = _predicate_terms(earlier.content) & _predicate_terms(denial.content)
+    return earlier if shared else None
 
 
 def _continue_denials(items: list[_Item]) -> None:

@@ -928,3 +928,14 @@ def test_words_after_a_quotation_and_its_speaker_are_not_the_statement() -> None
         "Mayor Ivo Dale",
         "In light of the leak of my records, which is a crime. I will be calling the police",
     )]
+
+
+def test_a_denial_right_after_a_statement_answers_it() -> None:
+    claims, disputes, _ = analyse_story(story(article(
+        "a", 'Festival director Ines Pahl said, "It would be wrong to let someone collect the '
+        'prize wearing a bear costume." (Agents for the painter Olek Varn denied that he had '
+        "ever worn a bear costume in public.)",
+    )))
+    assert len(disputes) == 1
+    assert claims[disputes[0].claim].actor == "Festival director Ines Pahl"
+    assert claims[disputes[0].counter[0]].stance == "denies"
