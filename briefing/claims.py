@@ -236,8 +236,9 @@ def _personal(actor: str, text: str) -> bool:
     words = actor.split()
     if len(words) >= 2:
         return all(w[:1].isupper() for w in words[-2:])
+    # (a nickname may stand between: 'R “Ray” Wang')
     return bool(words) and re.search(
-        rf"\b[A-Z][\w’'-]*\.?\s+{re.escape(words[0])}\b", text
+        rf"\b[A-Z][\w’'-]*\.?\s+(?:[“\"‘][\w .-]+[”\"’]\s+)?{re.escape(words[0])}\b", text
     ) is not None
 
 

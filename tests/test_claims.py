@@ -939,3 +939,11 @@ def test_a_denial_right_after_a_statement_answers_it() -> None:
     assert len(disputes) == 1
     assert claims[disputes[0].claim].actor == "Festival director Ines Pahl"
     assert claims[disputes[0].counter[0]].stance == "denies"
+
+
+def test_he_points_back_to_a_speaker_named_with_a_nickname() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", '"The board missed every big trend," analyst Tomas “Tom” Brell said by email. '
+        '"Most people expect the chief to leave within a year," he noted.',
+    )))
+    assert [(c.actor, c.verb) for c in claims] == [("Brell", "said"), ("Brell", "noted")]
