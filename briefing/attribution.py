@@ -804,15 +804,43 @@ _STATEMENT_SAYING = re.compile(
 )
 
 
+_SAYING = re.compile(r",\s+saying(?:\s+that)?[:,]?\s+")
+_SUBJECT_LEAD = re.compile(r"\s*(?:(?:but|and|then|later|now|in\s+\d{4}|on\s+\w+)\s*,?\s+)?", re.I)
+
+
+def _subject_saying(text: str, start: int, end: int) -> tuple[tuple[int, int] | None, int]:
+    """'Christensen's lawyers are seeking to block the testimony, saying she could not be
+    certain': the clause's subject says what follows 'saying'."""
+    m = _SAYING.search(text, start, end)
+    if m is None:
+        return None, 0
+    lead = _SUBJECT_LEAD.match(text, start, m.start())
+    subject_start = lead.end() if lead else start
+    for tok in _tokens(text[subject_start : m.start()], subject_start):
+        if not tok.text.islower() or tok.text in _CONNECTORS | {"a", "an", "'s", "’s"}:
+            continue
+        if tok.text in ROLE_NOUNS or tok.text in ROLE_MODIFIERS:
+            continue
+        actor = _actor_before(text, tok.start, subject_start)
+        if actor is None or text[subject_start : actor[0]].strip(" ,").lower() not in {
+            "", "the", "a", "an"
+        }:
+            return None, 0
+        return actor, m.end()
+    return None, 0
+
+
 def _statement_saying(text: str, start: int, end: int, index: int) -> Attribution | None:
     """'A rep for the actress released a statement saying, "..."'."""
     m = _STATEMENT_SAYING.search(text, start, end)
-    if m is None:
-        return None
-    actor = _actor_before(text, m.start("verb" if m.group("verb") else "verb2"), start)
+    if m is not None:
+        actor = _actor_before(text, m.start("verb" if m.group("verb") else "verb2"), start)
+        content_from = m.end()
+    else:
+        actor, content_from = _subject_saying(text, start, end)
     if actor is None:
         return None
-    c_start, c_end, quoted = _unquote(text, *_trim(text, m.end(), end))
+    c_start, c_end, quoted = _unquote(text, *_trim(text, content_from, end))
     content = text[c_start:c_end]
     if c_end - c_start < 3:
         return None
