@@ -816,11 +816,14 @@ def _subject_saying(text: str, start: int, end: int) -> tuple[tuple[int, int] | 
         return None, 0
     lead = _SUBJECT_LEAD.match(text, start, m.start())
     subject_start = lead.end() if lead else start
-    for tok in _tokens(text[subject_start : m.start()], subject_start):
+    toks = _tokens(text[subject_start : m.start()], subject_start)
+    for k, tok in enumerate(toks):
         if not tok.text.islower() or tok.text in _CONNECTORS | {"a", "an", "'s", "’s"}:
             continue
         if tok.text in ROLE_NOUNS or tok.text in ROLE_MODIFIERS:
             continue
+        if k and toks[k - 1].text.lower() in _CONNECTORS | {"a", "an"}:
+            continue  # "lawyers for the tenants": still the noun phrase
         actor = _actor_before(text, tok.start, subject_start)
         if actor is None or text[subject_start : actor[0]].strip(" ,").lower() not in {
             "", "the", "a", "an"

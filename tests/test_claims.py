@@ -240,8 +240,8 @@ SHAPES = [
     ("One of the former mayors, Sir Ivo Dale, said the bridge had always been safe.",
      "Sir Ivo Dale", "said", "the bridge had always been safe."),
     # the clause's subject says what follows "saying"
-    ("Lawyers for the tenants filed a motion on Friday, saying the eviction was unlawful.",
-     "Lawyers for the tenants", "said", "the eviction was unlawful."),
+    ("Lawyers for Tam Orrel filed a motion on Friday, saying the eviction was unlawful.",
+     "Lawyers for Tam Orrel", "said", "the eviction was unlawful."),
     ("In 2019, Orrel asked for a retrial, saying that there was new evidence in the case.",
      "Orrel", "said", "there was new evidence in the case."),
     # the medium of the statement is not its content
