@@ -682,6 +682,12 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             lead_end = re.search(r",\s*(?:the\s+|a\s+|an\s+)?$", text[start : actor[0]], re.I)
             assert lead_end is not None
             c_start, c_end = _trim(text, start, start + lead_end.start())
+            if re.match(r",\s*\S+(?:\s+\S+){2}", text[tok.end : end]) and not re.search(
+                r"(?:\band|\bbut|[–—-])\s*$", text[c_start:c_end]
+            ):
+                # "Even if he had won, Rubio said, the victory could prove pyrrhic": the
+                # speaker stands inside the sentence, which is the statement as a whole
+                c_start, c_end = _trim(text, start, end)
         else:
             c_start, c_end = _trim(text, tok.end, end)
         if c_end - c_start < 3 and verb in DENY_VERBS:

@@ -239,6 +239,10 @@ SHAPES = [
      "Professor Ada Roe", "said", "the wards were full."),
     ("One of the former mayors, Sir Ivo Dale, said the bridge had always been safe.",
      "Sir Ivo Dale", "said", "the bridge had always been safe."),
+    # the speaker inside the sentence: the sentence is the statement
+    ("Even if the levy passes, Mayor Petra Lund said, the pool will stay shut until May.",
+     "Mayor Petra Lund", "said",
+     "Even if the levy passes, Mayor Petra Lund said, the pool will stay shut until May."),
     # the clause's subject says what follows "saying"
     ("Lawyers for Tam Orrel filed a motion on Friday, saying the eviction was unlawful.",
      "Lawyers for Tam Orrel", "said", "the eviction was unlawful."),
