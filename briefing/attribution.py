@@ -867,6 +867,34 @@ def _statement_saying(text: str, start: int, end: int, index: int) -> Attributio
     )
 
 
+_ACCUSED_BY = re.compile(
+    r"\b(?:is|was|were|are|has\s+been|have\s+been|had\s+been)\s+(?:also\s+)?"
+    r"(?P<verb>accused|charged)\s+by\s+"
+)
+
+
+def _accused_by(text: str, start: int, end: int, index: int) -> Attribution | None:
+    """'Orrin Vale is accused by prosecutors of stealing from the charity': the accusers'
+    claim, the sentence as a whole."""
+    m = _ACCUSED_BY.search(text, start, end)
+    if m is None or m.start() - start < 3:
+        return None
+    actor = _actor_after(text, m.end())
+    if actor is None or not re.match(r"\s+(?:of|with)\s+\w", text[actor[1] : end]):
+        return None
+    c_start, c_end = _trim(text, start, end)
+    return Attribution(
+        actor=text[actor[0] : actor[1]],
+        verb=m.group("verb"),
+        stance="asserts",
+        start=start,
+        end=end,
+        content_start=c_start,
+        content_end=c_end,
+        sentence=index,
+    )
+
+
 def _inverted(text: str, start: int, end: int, verb: _Token) -> Attribution | None:
     """'CONTENT, said the regional chamber of commerce.': reported speech with the speaker
     after the verb."""
@@ -1087,6 +1115,7 @@ def _attributions_in_sentence(
             _verb_led(text, c_start, c_end, index)
             or _according_to(text, c_start, c_end, index)
             or _statement_saying(text, c_start, c_end, index)
+            or _accused_by(text, c_start, c_end, index)
         )
         if hit is None:
             continue

@@ -677,6 +677,9 @@ def _two_outlets(first: str, second: str) -> Story:
         ("Club sources said coach Ivo Dorrin would leave the club in May.",
          "Dorrin is set to leave the club in May, according to rumours Dorrin has flatly "
          "denied.", "leave the club", "Dorrin"),
+        # a passive accusation with its accusers named
+        ("Councillor Ada Voss is accused by prosecutors of steering the contract to a friend.",
+         "Voss has denied the allegations.", "steering the contract", "Voss"),
         # a one-word denial of what the denier is accused of
         ("Vale allegedly took $20,000 from the club's funds, police said.",
          "Vale denies wrongdoing.", "took $20,000", "Vale"),
