@@ -25,10 +25,13 @@ Usage: .venv/bin/python bench/claims.py [--shared PATH] [--fnc-limit N]
 (c) The seeds story: what analyse_story finds (claims, disputes, figure groups) and its cost.
 (d) Multi-News sample (250 real multi-outlet stories, unlabelled): flags raised per story, a
     regression signal for false alarms.
-(e) The labelled Multi-News set (bench/claims_labels/, 48 stories labelled by reading):
-    dispute precision / recall, claim precision, junk rate, share of claims with more than one
-    origin, figure-group precision / recall, dev and holdout apart. The matching rules are in
-    bench/_claims_labelled.py.
+(e) The labelled Multi-News set (bench/claims_labels/, 48 stories labelled by reading), run
+    as the briefing runs it (denials linked with the learned disagreement scorer at its own
+    cuts): dispute precision / recall, claim precision, junk rate, claim recall (as shown and
+    before the display caps), share of claims with more than one origin, figure-group
+    precision / recall, and why each labelled dispute is missed (a side not extracted, not
+    linked, cut by the caps), dev and holdout apart. The matching rules are in
+    bench/_claims_labelled.py. --labelled-only --rules-only also scores the rules alone.
 
 Baselines: majority class and "any denial word in the headline" for Emergent; "always
 disagree" and "any denial word anywhere in the body" for FNC-1.
@@ -71,7 +74,9 @@ LABELS = ("for", "against", "observing")
 csv.field_size_limit(1 << 30)
 LABELLED_KEYS = (
     "stories", "claim_precision", "junk_rate", "multi_origin_share", "dispute_precision",
-    "dispute_recall", "calm_kept", "figure_precision", "figure_recall",
+    "dispute_recall", "calm_kept", "figure_precision", "figure_recall", "claim_recall",
+    "claim_recall_uncapped", "main_claim_recall", "dispute_missed_not_extracted",
+    "dispute_missed_not_linked", "dispute_missed_cut_by_cap",
 )
 
 
