@@ -959,3 +959,28 @@ def test_he_points_back_to_a_speaker_named_with_a_nickname() -> None:
         '"Most people expect the chief to leave within a year," he noted.',
     )))
     assert [(c.actor, c.verb) for c in claims] == [("Brell", "said"), ("Brell", "noted")]
+
+
+def test_both_sides_of_a_dispute_are_shown_past_the_claims_cap() -> None:
+    from briefing.claims import MAX_CLAIMS
+
+    topics = ["the ferry timetable", "the bus fares", "the tram depot", "the school meals",
+              "the library hours", "the harbour wall", "the market rents", "the park lights"]
+    busy = [
+        article(f"n{k}", " ".join(
+            f"Councillor {name} said {topic} would change in spring."
+            for name, topic in zip(["Ama Orr", "Bo Lind", "Cy Rask", "Di Holm"], topics[k::2],
+                                   strict=False)
+        ))
+        for k in range(2)
+    ]
+    s = story(
+        *busy,
+        article("x", "Police said Orrin Vale broke into a pharmacy in Tarrow on Monday."),
+        article("y", "Orrin Vale has pleaded not guilty to the burglary charges."),
+    )
+    claims, disputes, _ = analyse_story(s)
+    assert len(claims) > MAX_CLAIMS
+    assert len(disputes) == 1
+    shown = {claims[disputes[0].claim].actor, *(claims[k].actor for k in disputes[0].counter)}
+    assert shown == {"Police", "Orrin Vale"}
