@@ -242,6 +242,28 @@ def _personal(actor: str, text: str) -> bool:
     ) is not None
 
 
+def _accused_person(previous: _Item | None, att: Attribution, text: str) -> str | None:
+    """The person a denying "he"/"she" points back to when the statement before is an
+    accusation about them by someone else: the full name it gives them."""
+    if (
+        previous is None
+        or att.stance != "denies"
+        or att.actor.lower() not in {"he", "she"}
+        or _personal(previous.actor, text)
+        or att.sentence - previous.attribution.sentence != 1
+    ):
+        return None
+    names = [m.group(0) for m in _FULL_NAME.finditer(previous.content)]
+    if len(set(names)) != 1 or not _ACCUSING.search(
+        f"{previous.attribution.verb} {previous.content}"
+    ):
+        return None
+    return names[0]
+
+
+_FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z][\w’'-]+\b")
+
+
 def _items_for_story(story: Story) -> list[_Item]:
     items: list[_Item] = []
     for index, article in enumerate(story.articles):
@@ -256,13 +278,18 @@ def _items_for_story(story: Story) -> list[_Item]:
                     continue
                 actor = _clean_actor(named)
             if att.pronoun or actor.lower() in PRONOUNS or actor.lower() == "statement":
-                if previous is None or (
+                accused = _accused_person(previous, att, text)
+                if accused is not None:
+                    # "Police say Orrin Vale broke in. He denied the allegations."
+                    actor = accused
+                elif previous is None or (
                     att.actor.lower() in {"he", "she"} and not _personal(previous.actor, text)
                 ) or _other_gender(att.actor.lower(), _introduction(text, previous)) or (
                     att.actor.lower() in {"he", "she"} and _someone_else_named(text, previous, att)
                 ) or (att.actor.lower() == "they" and _own_subject(text, previous, att)):
                     continue
-                actor = previous.actor
+                else:
+                    actor = previous.actor
             content = text[att.content_start : att.content_end]
             context = content
             antecedent = _antecedent(text, sentences, att, article.title) if att.anaphoric else ""

@@ -984,3 +984,16 @@ def test_both_sides_of_a_dispute_are_shown_past_the_claims_cap() -> None:
     assert len(disputes) == 1
     shown = {claims[disputes[0].claim].actor, *(claims[k].actor for k in disputes[0].counter)}
     assert shown == {"Police", "Orrin Vale"}
+
+
+def test_the_accused_denying_as_he_is_the_accused() -> None:
+    claims, disputes, _ = analyse_story(story(article(
+        "a", "Police say Orrin Vale broke into a pharmacy in Tarrow. He has denied the "
+        "allegations.",
+    )))
+    assert len(disputes) == 1
+    assert [claims[k].actor for k in disputes[0].counter] == ["Orrin Vale"]
+    claims, disputes, _ = analyse_story(story(article(
+        "a", "Police say Orrin Vale broke into a pharmacy in Tarrow. He said the street was dark.",
+    )))
+    assert [c.actor for c in claims] == ["Police"] and disputes == ()
