@@ -1032,6 +1032,13 @@ def find_attributions(text: str, outlet: str = "") -> list[Attribution]:
                 found.append(hit)
                 pending = None
                 continue
+        if len(found) == before and open_quote is None and found:
+            more = _quote_after_speaker(text, sentence, index, found[-1])
+            if more is not None:
+                # '"We reopen in May," Lund said. "The roof is nearly done."': Lund's too
+                found.append(more)
+                pending = None
+                continue
         asks = _WHOLE_QUESTION.match(sentence.text) is not None
         if len(found) > before or not (_opens_quote(sentence.text) or asks):
             pending = None
@@ -1062,6 +1069,37 @@ def find_attributions(text: str, outlet: str = "") -> list[Attribution]:
                 )
             )
     return found
+
+
+def _quote_after_speaker(
+    text: str, sentence: Span, index: int, previous: Attribution
+) -> Attribution | None:
+    """A sentence that is one whole quotation, right after a quoted statement of the sentence
+    before in the same paragraph: the same speaker goes on."""
+    if (
+        not previous.quoted
+        or previous.outlet_voice
+        or previous.sentence != index - 1
+        or "\n" in text[previous.end : sentence.start]
+        or sentence.text[:1] not in "“\""
+        or not re.search(r"[”\"]\W*$", sentence.text)
+    ):
+        return None
+    c_start, c_end, quoted = _unquote(text, sentence.start, sentence.end)
+    if not quoted or c_end - c_start < 3:
+        return None
+    content = text[c_start:c_end]
+    return replace(
+        previous,
+        stance=_stance(previous.verb, content),
+        start=sentence.start,
+        end=sentence.end,
+        content_start=c_start,
+        content_end=c_end,
+        anaphoric=bool(_ANAPHORIC.search(content) or _PRONOUN_SUBJECT.match(content)),
+        sentence=index,
+        quoted=True,
+    )
 
 
 def _opens_quote(span: str) -> bool:

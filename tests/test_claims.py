@@ -997,3 +997,14 @@ def test_the_accused_denying_as_he_is_the_accused() -> None:
         "a", "Police say Orrin Vale broke into a pharmacy in Tarrow. He said the street was dark.",
     )))
     assert [c.actor for c in claims] == ["Police"] and disputes == ()
+
+
+def test_a_quotation_right_after_a_quoted_speaker_is_theirs() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", '"We will reopen the pool in May," Mayor Petra Lund said. "The roof repairs are '
+        'nearly done." The council meets on Monday.\n\n"Nobody asked us," a lifeguard shouted.',
+    )))
+    assert [(c.actor, c.text) for c in claims][:2] == [
+        ("Mayor Petra Lund", "We will reopen the pool in May"),
+        ("Mayor Petra Lund", "The roof repairs are nearly done"),
+    ]
