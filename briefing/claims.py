@@ -210,6 +210,8 @@ def _own_subject(text: str, previous: _Item, att: Attribution) -> bool:
     said, ..."."""
     said_by = re.search(rf"\b{re.escape(att.actor)}\b", text[att.start : att.end])
     at = att.start + said_by.start() if said_by else att.start
+    if att.content_start < at:
+        return False  # "Almario was the prime suspect, he said": the name is what is said
     ends = list(_SENTENCE_END.finditer(text, 0, at))
     sentence_start = ends[-1].end() if ends else 0
     subject = re.match(r"\s*([A-Z][\w’'-]+)\s+[a-z]", text[sentence_start:at])

@@ -1008,3 +1008,13 @@ def test_a_quotation_right_after_a_quoted_speaker_is_theirs() -> None:
         ("Mayor Petra Lund", "We will reopen the pool in May"),
         ("Mayor Petra Lund", "The roof repairs are nearly done"),
     ]
+
+
+def test_a_name_opening_what_he_said_does_not_stop_he_pointing_back() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", "The ring ran for weeks, said police Detective Ana Ruiz.\n\n"
+        "Orrel was the main suspect, she said.",
+    )))
+    assert [(c.actor, c.text) for c in claims][-1] == (
+        "Police Detective Ana Ruiz", "Orrel was the main suspect"
+    )
