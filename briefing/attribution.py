@@ -457,7 +457,9 @@ def _closing_quote(clause: str) -> int:
 
 # after a quotation only: '"Why now?" the tenant asked.', '"Because ...," she responded.'
 _QUOTE_LED_VERBS = REPORTING_VERBS | wordset(
-    "read asked asks responded responds replied replies explained explains recalled recalls"
+    """read asked asks responded responds replied replies explained explains recalled recalls
+    began begins continued continues joked jokes quipped quips complained complains exclaimed
+    shouted wondered"""
 )
 
 

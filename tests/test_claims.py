@@ -230,6 +230,8 @@ SHAPES = [
     ('"Why would the port hide these figures?" Ari Dale and Meg Olin, leaders of the dockers\' '
      "union, said in a statement.", "Ari Dale and Meg Olin", "said",
      "Why would the port hide these figures?"),
+    ('"I want to thank everyone who came out tonight," Mayor Petra Lund began.',
+     "Mayor Petra Lund", "began", "I want to thank everyone who came out tonight"),
     # a place, or a clause naming someone else, inside the description of the speaker
     ("Newburn, from Tarrow, Vt., said the alarm went off twice.", "Newburn", "said",
      "the alarm went off twice."),
