@@ -204,6 +204,23 @@ def _someone_else_named(text: str, previous: _Item, att: Attribution) -> bool:
     return _own_subject(text, previous, att)
 
 
+_TITLES = re.compile(
+    r"\bthe\s+(Queen|King|Duchess|Duke|Princess|Prince)\b(?!['’])"
+)
+
+
+def _titled_person(text: str, previous: _Item, att: Attribution) -> str | None:
+    """'... the Queen spoke to the crowds. "...," she said': the one titled person of the
+    pronoun's gender named since the previous speaker, when that speaker is not one."""
+    between = text[previous.attribution.end : att.start]
+    marker = {"she": _FEMININE, "he": _MASCULINE}.get(att.actor.lower())
+    titles = {m.group(1) for m in _TITLES.finditer(between)}
+    if marker is None or len(titles) != 1 or marker.search(_introduction(text, previous)):
+        return None
+    title = titles.pop()
+    return f"The {title}" if marker.fullmatch(title) else None
+
+
 def _own_subject(text: str, previous: _Item, att: Attribution) -> bool:
     """Whether the pronoun's own sentence opens with another name as its subject: "Sorvino was
     prompted to speak after she alleged ...", "Parker and Stone had not asked - and, they
@@ -281,9 +298,12 @@ def _items_for_story(story: Story) -> list[_Item]:
                 actor = _clean_actor(named)
             if att.pronoun or actor.lower() in PRONOUNS or actor.lower() == "statement":
                 accused = _accused_person(previous, att, text)
+                titled = _titled_person(text, previous, att) if previous else None
                 if accused is not None:
                     # "Police say Orrin Vale broke in. He denied the allegations."
                     actor = accused
+                elif titled is not None:
+                    actor = titled  # "... the Queen spoke to the crowds. '...,' she said"
                 elif previous is None or (
                     att.actor.lower() in {"he", "she"} and not _personal(previous.actor, text)
                 ) or _other_gender(att.actor.lower(), _introduction(text, previous)) or (
