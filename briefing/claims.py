@@ -84,6 +84,8 @@ class _Item:
     explicit_denial: bool = False
     anchor: _Item | None = None
     antecedent: str = ""
+    continues: _Item | None = None
+    """The party's own denial this statement goes on from ("operations in Kursk continue")."""
     definite: bool = False
     """The actor is a common noun the article gave with "the" ("the company said")."""
 
@@ -227,7 +229,7 @@ def _own_subject(text: str, previous: _Item, att: Attribution) -> bool:
     said, ..."."""
     said_by = re.search(rf"\b{re.escape(att.actor)}\b", text[att.start : att.end])
     at = att.start + said_by.start() if said_by else att.start
-    if att.content_start < at:
+    if att.content_start < at and att.actor.lower() != "they":
         return False  # "Almario was the prime suspect, he said": the name is what is said
     ends = list(_SENTENCE_END.finditer(text, 0, at))
     sentence_start = ends[-1].end() if ends else 0
@@ -335,7 +337,7 @@ def _items_for_story(story: Story) -> list[_Item]:
             if att.anaphoric:
                 item.anchor = _anchor(items, item)
             elif item.explicit_denial:
-                item.anchor = _answered(items, item)
+                item.anchor = _same_words(items, item) or _answered(items, item)
             items.append(item)
             previous = item
     _resolve_aliases(items)
@@ -384,6 +386,22 @@ def _anchor(items: Sequence[_Item], denial: _Item) -> _Item | None:
     return None
 
 
+def _same_words(items: Sequence[_Item], denial: _Item) -> _Item | None:
+    """'Trump asserted that "Crimea will stay with Russia," a statement rejected by
+    Zelenskyy': the denial's words are the very statement it rejects."""
+    for earlier in reversed(items):
+        if earlier.article_index != denial.article_index:
+            return None
+        if (
+            earlier.attribution.content_start == denial.attribution.content_start
+            and earlier.attribution.content_end == denial.attribution.content_end
+            and earlier.stance == "asserts"
+            and earlier.party != denial.party
+        ):
+            return earlier
+    return None
+
+
 def _answered(items: Sequence[_Item], denial: _Item) -> _Item | None:
     """The statement a denial answers right after it: another party's assertion in the
     sentence before, in the same article, speaking of the same thing ('"... somebody wearing
@@ -422,6 +440,7 @@ def _continue_denials(items: list[_Item]) -> None:
             follower.stance = "denies"
             follower.context = f"{item.context} {follower.content}"
             follower.antecedent = item.antecedent
+            follower.continues = item
             last_sentence = follower.attribution.sentence
 
 
@@ -650,8 +669,29 @@ def _link_disputes(
             best = accused
         if best >= 0:
             contested.setdefault(best, []).append(d)
+    _link_continuations(groups, contested, group_of)
     _link_contradictions(groups, asserted, sim, contested, disagreement)
     return contested
+
+
+def _link_continuations(
+    groups: list[_Group], contested: dict[int, list[int]], group_of: dict[int, int]
+) -> None:
+    """A denial that only goes on from its party's earlier denial ("... their forces continue
+    to operate in Kursk") contests what that denial contests, when nothing else placed it."""
+    placed = {d for ds in contested.values() for d in ds}
+    for d, group in enumerate(groups):
+        if group.stance != "denies" or d in placed or not group.items:
+            continue
+        starts = [i.continues for i in group.items]
+        if any(s is None for s in starts):
+            continue
+        targets = {
+            g for g, ds in contested.items()
+            for s in starts if s is not None and group_of.get(id(s)) in ds
+        }
+        if len(targets) == 1:
+            contested[targets.pop()].append(d)
 
 
 _NEGATION = re.compile(r"\b(?:not|never|no longer|nobody|nothing)\b|n['’]t\b", re.IGNORECASE)

@@ -15,7 +15,7 @@ from claims_helpers import FIXTURES, SEEDS, article, fixture_story, seed_story, 
 
 from briefing import pipeline
 from briefing.attribution import find_attributions
-from briefing.claims import analyse_story, learned_disagreement
+from briefing.claims import analyse_claims, analyse_story, learned_disagreement
 from briefing.config import parse_config
 from briefing.models import Briefing, Claim, Story, StoryBrief
 from briefing.stance import headline_stance
@@ -39,7 +39,8 @@ def seeds() -> Story:
 
 @pytest.fixture(scope="module")
 def seeds_result(seeds: Story):  # type: ignore[no-untyped-def]
-    return analyse_story(seeds)
+    """The seeds story as the briefing analyses it (with the learned disagreement scorer)."""
+    return analyse_story(seeds, disagreement=learned_disagreement())
 
 
 def test_seeds_kremlin_kursk_claim_is_disputed_by_ukraines_general_staff(seeds_result) -> None:
@@ -498,7 +499,11 @@ def test_seeds_a_counter_that_names_nothing_of_a_claim_does_not_contest_it(seeds
     april = replace(seeds, articles=tuple(a for a in seeds.articles if a.id[:3] != "002"))
     assert 0 < len(april.articles) < len(seeds.articles)
     for grouped in (seeds, april):
-        claims, disputes, _ = analyse_story(grouped)
+        # every counter, before the display caps keep the best-backed three
+        claims, disputes = analyse_claims(
+            grouped, max_claims=1000, disagreement=learned_disagreement(), max_disputes=100,
+            max_counters=100,
+        )
         found = 0
         for dispute in disputes:
             claim = claims[dispute.claim]
@@ -1020,3 +1025,25 @@ def test_a_name_opening_what_he_said_does_not_stop_he_pointing_back() -> None:
     assert [(c.actor, c.text) for c in claims][-1] == (
         "Police Detective Ana Ruiz", "Orrel was the main suspect"
     )
+
+
+def test_a_statement_rejected_in_the_same_breath_is_disputed_with_the_learned_scorer() -> None:
+    s = story(article(
+        "a", 'Mayor Petra Lund asserted that "the old bridge is perfectly safe," a claim flatly '
+        "rejected by Tomas Reyne, the harbour engineer.",
+    ))
+    claims, disputes, _ = analyse_story(s, disagreement=learned_disagreement())
+    assert len(disputes) == 1
+    assert claims[disputes[0].claim].actor == "Mayor Petra Lund"
+    assert [claims[k].actor for k in disputes[0].counter] == ["Tomas Reyne"]
+
+
+def test_a_denial_going_on_contests_what_the_denial_contested() -> None:
+    s = story(article(
+        "a", "The ministry said its troops had fully retaken the valley of Orsk. Rebel spokesman "
+        "Ivo Dale rejected the claim. Dale said rebel units still hold its northern villages.",
+    ))
+    claims, disputes, _ = analyse_story(s, disagreement=learned_disagreement())
+    assert len(disputes) == 1
+    counters = [claims[k].text for k in disputes[0].counter]
+    assert any("still hold its northern villages" in t for t in counters), counters
