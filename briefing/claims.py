@@ -207,17 +207,25 @@ def _someone_else_named(text: str, previous: _Item, att: Attribution) -> bool:
 
 
 _TITLES = re.compile(
-    r"\bthe\s+(Queen|King|Duchess|Duke|Princess|Prince)\b(?!['’])"
+    r"\b[Tt]he\s+(?:(?:new|late|former|young|old)\s+)?(Queen|King|Duchess|Duke|Princess|Prince)"
+    r"\b(?!['’])"
 )
 
 
-def _titled_person(text: str, previous: _Item, att: Attribution) -> str | None:
+def _titled_person(text: str, previous: _Item | None, att: Attribution) -> str | None:
     """'... the Queen spoke to the crowds. "...," she said': the one titled person of the
-    pronoun's gender named since the previous speaker, when that speaker is not one."""
-    between = text[previous.attribution.end : att.start]
+    pronoun's gender named since the previous speaker (or in the two sentences before, when
+    nobody spoke yet), when that speaker is not one."""
+    if previous is not None:
+        between = text[previous.attribution.end : att.start]
+    else:
+        ends = list(_SENTENCE_END.finditer(text, 0, att.start))
+        between = text[ends[-2].end() if len(ends) >= 2 else 0 : att.start]
     marker = {"she": _FEMININE, "he": _MASCULINE}.get(att.actor.lower())
     titles = {m.group(1) for m in _TITLES.finditer(between)}
-    if marker is None or len(titles) != 1 or marker.search(_introduction(text, previous)):
+    if marker is None or len(titles) != 1 or (
+        previous is not None and marker.search(_introduction(text, previous))
+    ):
         return None
     title = titles.pop()
     return f"The {title}" if marker.fullmatch(title) else None
@@ -300,7 +308,7 @@ def _items_for_story(story: Story) -> list[_Item]:
                 actor = _clean_actor(named)
             if att.pronoun or actor.lower() in PRONOUNS or actor.lower() == "statement":
                 accused = _accused_person(previous, att, text)
-                titled = _titled_person(text, previous, att) if previous else None
+                titled = _titled_person(text, previous, att)
                 if accused is not None:
                     # "Police say Orrin Vale broke in. He denied the allegations."
                     actor = accused

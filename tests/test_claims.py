@@ -889,6 +889,9 @@ def test_negating_the_next_word_contradicts_another_partys_claim() -> None:
         ("Premier Tom Ashby said the visit was a great honour for the town. Wearing green, the "
          "Duchess greeted the crowd at the gates. “I thank you all for your warm welcome,” she "
          "said.", ["Premier Tom Ashby", "The Duchess"]),
+        # nobody spoke before: the titled man of the sentence before
+        ("The new King, in a grey uniform, promised a humbler court. “We are a great nation,” he "
+         "told the chamber.", ["The King"]),
         # the pronoun's own sentence names someone else as its subject
         ("Premier Tom Ashby said the visit was a great honour for the town. Harlow was asked to "
          "speak after she said the town had been kind to her family.", ["Premier Tom Ashby"]),
