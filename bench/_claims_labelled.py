@@ -52,6 +52,15 @@ Matching rules (written before any figure was looked at):
   labelled dispute, in either order. Dispute precision = right pairs / system pairs; dispute
   recall = labelled disputes with a right system pair / labelled disputes. Calm stories: share
   of stories without a labelled dispute where the system shows none.
+- Claim recall: a labelled claim is recalled when some system claim matches it as for claim
+  precision (content AND actor, not junk). Reported for the claims a briefing shows, for every
+  claim the stage extracts before the display cap (analyse_claims without its caps on claims,
+  disputes and counters), and for the labelled ``main`` claims as shown. "content" recall asks
+  the content match only (was the statement extracted at all, whoever it is given to).
+- Dispute misses, by cause: a labelled dispute not found in what is shown is "not extracted"
+  when one of its sides has no content match among the uncapped claims, "not linked" when both
+  sides are extracted but no uncapped dispute pairs them, and "cut by the cap" when an uncapped
+  dispute pairs them but the shown one does not.
 - Origins: share of system claims with ``origins`` > 1 (and, for scale, share of labelled
   claims whose ``docs`` name more than one document).
 - Figures: a system value matches a labelled value when it comes from the same document and
@@ -75,7 +84,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from briefing.claims import DisagreementScorer, analyse_story
+from briefing.claims import (
+    Disagreement,
+    DisagreementScorer,
+    analyse_claims,
+    analyse_story,
+    learned_disagreement,
+)
 from briefing.models import Article, Claim, Dispute, FigureSet, Story
 from briefing.parties import country_of
 from briefing.stance import wordset
@@ -236,6 +251,14 @@ class Tally:
     found_groups: int = 0
     flag_agree: int = 0
     stories: int = 0
+    recalled: int = 0
+    recalled_uncapped: int = 0
+    recalled_content_uncapped: int = 0
+    label_main: int = 0
+    recalled_main: int = 0
+    miss_not_extracted: int = 0
+    miss_not_linked: int = 0
+    miss_cut: int = 0
     junk_examples: list[str] = field(default_factory=list)
 
     def figures(self) -> dict[str, float]:
@@ -260,6 +283,16 @@ class Tally:
             "labelled_figure_groups": self.label_groups,
             "figure_recall": ratio(self.found_groups, self.label_groups),
             "figure_flag_agreement": ratio(self.flag_agree, self.found_groups),
+            "labelled_claims": self.label_claims,
+            "claim_recall": ratio(self.recalled, self.label_claims),
+            "claim_recall_uncapped": ratio(self.recalled_uncapped, self.label_claims),
+            "claim_content_recall_uncapped": ratio(
+                self.recalled_content_uncapped, self.label_claims
+            ),
+            "main_claim_recall": ratio(self.recalled_main, self.label_main),
+            "dispute_missed_not_extracted": self.miss_not_extracted,
+            "dispute_missed_not_linked": self.miss_not_linked,
+            "dispute_missed_cut_by_cap": self.miss_cut,
         }
 
 
@@ -277,6 +310,28 @@ def _doc(article_id: str) -> int:
     return int(article_id.rpartition("d")[2])
 
 
+def _content_matches(
+    claim: Claim, labelled: dict[str, dict[str, Any]], texts: dict[str, str]
+) -> set[str]:
+    docs = {_doc(a) for a in claim.article_ids}
+    first = texts.get(claim.article_ids[0], "") if claim.article_ids else ""
+    sentence = _sentence_around(first, claim.start, claim.end) if first else ""
+    return {
+        cid
+        for cid, c in labelled.items()
+        if docs & set(c.get("docs", []))
+        and content_matches(c.get("quote", ""), claim.text, sentence)
+    }
+
+
+def _right_for(claim: Claim, matches: set[str], labelled: dict[str, dict[str, Any]]) -> set[str]:
+    return {
+        m
+        for m in matches
+        if actor_matches(claim.actor, [labelled[m]["actor"], *labelled[m].get("aliases", [])])
+    }
+
+
 def score_story(
     label: dict[str, Any],
     texts: dict[str, str],
@@ -284,30 +339,25 @@ def score_story(
     disputes: Sequence[Dispute],
     figures: Sequence[FigureSet],
     tally: Tally,
+    uncapped: tuple[Sequence[Claim], Sequence[Dispute]] | None = None,
 ) -> list[str]:
-    """Add one story's counts to ``tally``; returns readable notes on what missed."""
+    """Add one story's counts to ``tally``; returns readable notes on what missed.
+    ``uncapped``: the claims and disputes before the display caps (for recall and the causes
+    of missed disputes)."""
     notes: list[str] = []
     labelled = {c["id"]: c for c in label.get("claims", [])}
     tally.stories += 1
     tally.label_claims += len(labelled)
     tally.label_multi_doc += sum(len(set(c.get("docs", []))) > 1 for c in labelled.values())
     stands_for: list[set[str]] = []
+    recalled: set[str] = set()
     for claim in claims:
-        docs = {_doc(a) for a in claim.article_ids}
-        first = texts.get(claim.article_ids[0], "") if claim.article_ids else ""
-        sentence = _sentence_around(first, claim.start, claim.end) if first else ""
-        matches = {
-            cid
-            for cid, c in labelled.items()
-            if docs & set(c.get("docs", []))
-            and content_matches(c.get("quote", ""), claim.text, sentence)
-        }
+        matches = _content_matches(claim, labelled, texts)
         stands_for.append(matches)
         junk = junk_reasons(claim)
-        right = not junk and any(
-            actor_matches(claim.actor, [labelled[m]["actor"], *labelled[m].get("aliases", [])])
-            for m in matches
-        )
+        right_for = _right_for(claim, matches, labelled) if not junk else set()
+        right = bool(right_for)
+        recalled |= right_for
         tally.claims += 1
         tally.right += right
         tally.junk += bool(junk)
@@ -341,11 +391,51 @@ def score_story(
                 )
     tally.label_disputes += len(label_pairs)
     tally.found_disputes += len(found)
-    for pair in label_pairs - found:
+    tally.recalled += len(recalled)
+    main = {cid for cid, c in labelled.items() if c.get("main")}
+    tally.label_main += len(main)
+    tally.recalled_main += len(main & recalled)
+    extracted: set[str] = set()
+    uncapped_found: set[frozenset[str]] = set()
+    if uncapped is not None:
+        all_claims, all_disputes = uncapped
+        all_stand_for = [_content_matches(c, labelled, texts) for c in all_claims]
+        all_recalled: set[str] = set()
+        for claim, matches in zip(all_claims, all_stand_for, strict=True):
+            extracted |= matches
+            if not junk_reasons(claim):
+                all_recalled |= _right_for(claim, matches, labelled)
+        tally.recalled_uncapped += len(all_recalled)
+        tally.recalled_content_uncapped += len(extracted)
+        uncapped_found = {
+            pair
+            for dispute in all_disputes
+            for counter in dispute.counter
+            for pair in label_pairs
+            for a in all_stand_for[dispute.claim]
+            for b in all_stand_for[counter]
+            if frozenset((a, b)) == pair and a != b
+        }
+        for cid in sorted(set(labelled) - all_recalled):
+            c = labelled[cid]
+            why = "extracted, actor or junk" if cid in extracted else "not extracted"
+            notes.append(f"claim missed ({why}): {c.get('actor')}: {c.get('quote')!r}")
+    for pair in sorted(label_pairs - found, key=sorted):
         a, b = sorted(pair)
+        cause = ""
+        if uncapped is not None:
+            if not pair <= extracted:
+                cause = "not extracted: " + ", ".join(sorted(pair - extracted))
+                tally.miss_not_extracted += 1
+            elif pair in uncapped_found:
+                cause = "cut by the cap"
+                tally.miss_cut += 1
+            else:
+                cause = "not linked"
+                tally.miss_not_linked += 1
         notes.append(
-            f"dispute missed: {labelled.get(a, {}).get('quote')!r} vs "
-            f"{labelled.get(b, {}).get('quote')!r}"
+            f"dispute missed ({cause}): {a} {labelled.get(a, {}).get('quote')!r} vs "
+            f"{b} {labelled.get(b, {}).get('quote')!r}"
         )
     if not label_pairs:
         tally.calm_stories += 1
@@ -381,10 +471,13 @@ def score_story(
 
 def bench_labelled(csv_path: Path, labels_dir: Path = LABELS_DIR, *, verbose: bool = False,
                    splits: Sequence[str] = ("dev", "holdout"),
-                   disagreement: DisagreementScorer | None = None
+                   disagreement: Disagreement | DisagreementScorer | str | None = "learned"
                    ) -> dict[str, dict[str, float]]:
-    """Score analyse_story (with ``disagreement`` plugged into its dispute linking when
-    given) on the labelled stories whose row file is present."""
+    """Score analyse_story (with ``disagreement`` plugged into its dispute linking: by default
+    the learned scorer the briefing uses; None for the shared-content rules alone) on the
+    labelled stories whose row file is present."""
+    if isinstance(disagreement, str):
+        disagreement = learned_disagreement()
     stories = json.loads((labels_dir / "stories.json").read_text(encoding="utf-8"))
     with csv_path.open(encoding="utf-8") as handle:
         rows = [r["documents"] for r in csv.DictReader(handle)]
@@ -402,8 +495,10 @@ def bench_labelled(csv_path: Path, labels_dir: Path = LABELS_DIR, *, verbose: bo
         documents = ast.literal_eval(rows[entry["row"]])
         story = story_of(entry["row"], documents)
         claims, disputes, figures = analyse_story(story, disagreement=disagreement)
+        uncapped = analyse_claims(story, max_claims=10**6, disagreement=disagreement,
+                                  max_disputes=10**6, max_counters=10**6)
         texts = {a.id: a.text for a in story.articles}
-        notes = score_story(label, texts, claims, disputes, figures, tallies[split])
+        notes = score_story(label, texts, claims, disputes, figures, tallies[split], uncapped)
         if verbose and split == "dev":
             print(f"-- row {entry['row']} ({split}): {len(claims)} claims, "
                   f"{len(disputes)} disputes, {len(figures)} figure groups")

@@ -22,13 +22,17 @@ Usage: .venv/bin/python bench/claims.py [--shared PATH] [--fnc-limit N]
     trees trained on FNC-1 train only, threshold picked on out-of-fold scores of train folds
     that hold out whole claims), with those out-of-fold figures as recorded by the training
     script, its model size and per-call cost.
-(c) The seeds story: what analyse_story finds (claims, disputes, figure groups) and its cost.
+(c) The seeds story: what analyse_story finds (claims, disputes, figure groups) and its cost,
+    with the learned disagreement scorer as the briefing runs it (so (d) too).
 (d) Multi-News sample (250 real multi-outlet stories, unlabelled): flags raised per story, a
     regression signal for false alarms.
-(e) The labelled Multi-News set (bench/claims_labels/, 48 stories labelled by reading):
-    dispute precision / recall, claim precision, junk rate, share of claims with more than one
-    origin, figure-group precision / recall, dev and holdout apart. The matching rules are in
-    bench/_claims_labelled.py.
+(e) The labelled Multi-News set (bench/claims_labels/, 48 stories labelled by reading), run
+    as the briefing runs it (denials linked with the learned disagreement scorer at its own
+    cuts): dispute precision / recall, claim precision, junk rate, claim recall (as shown and
+    before the display caps), share of claims with more than one origin, figure-group
+    precision / recall, and why each labelled dispute is missed (a side not extracted, not
+    linked, cut by the caps), dev and holdout apart. The matching rules are in
+    bench/_claims_labelled.py. --labelled-only --rules-only also scores the rules alone.
 
 Baselines: majority class and "any denial word in the headline" for Emergent; "always
 disagree" and "any denial word anywhere in the body" for FNC-1.
@@ -56,7 +60,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._claims_labelled import bench_labelled
 from briefing import learned_stance
-from briefing.claims import analyse_story, contests, denial_statements
+from briefing.claims import analyse_story, contests, denial_statements, learned_disagreement
 from briefing.learned_stance import disagreement, disagreement_threshold
 from briefing.models import Article, Story
 from briefing.stance import DENY_VERBS, has_denial_cue, headline_stance, rule_headline_stance
@@ -71,7 +75,9 @@ LABELS = ("for", "against", "observing")
 csv.field_size_limit(1 << 30)
 LABELLED_KEYS = (
     "stories", "claim_precision", "junk_rate", "multi_origin_share", "dispute_precision",
-    "dispute_recall", "calm_kept", "figure_precision", "figure_recall",
+    "dispute_recall", "calm_kept", "figure_precision", "figure_recall", "claim_recall",
+    "claim_recall_uncapped", "main_claim_recall", "dispute_missed_not_extracted",
+    "dispute_missed_not_linked", "dispute_missed_cut_by_cap",
 )
 
 
@@ -285,7 +291,7 @@ def bench_seeds(folder: Path) -> dict[str, float]:
                                 text, now, now))
     story = Story("seeds", tuple(articles), {a.id: a.id for a in articles})
     started = time.perf_counter()
-    claims, disputes, figures = analyse_story(story)
+    claims, disputes, figures = analyse_story(story, disagreement=learned_disagreement())
     seconds = time.perf_counter() - started
     print(f"Seeds story: {len(articles)} articles -> {len(claims)} claims, "
           f"{len(disputes)} disputes, {len(figures)} figure groups "
@@ -308,6 +314,7 @@ def bench_multinews(path: Path) -> dict[str, float]:
     with path.open(encoding="utf-8") as handle:
         rows = [ast.literal_eval(r["documents"]) for r in csv.DictReader(handle)]
     now = datetime(2025, 1, 1, tzinfo=UTC)
+    disagreement = learned_disagreement()
     claims = disputes = groups = disagree = 0
     started = time.perf_counter()
     for i, documents in enumerate(rows):
@@ -316,7 +323,9 @@ def bench_multinews(path: Path) -> dict[str, float]:
             for k, d in enumerate(documents)
             if d.strip()
         )
-        c, d, f = analyse_story(Story(f"s{i}", articles, {a.id: a.id for a in articles}))
+        c, d, f = analyse_story(
+            Story(f"s{i}", articles, {a.id: a.id for a in articles}), disagreement=disagreement
+        )
         claims += len(c)
         disputes += len(d)
         groups += len(f)
@@ -339,10 +348,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="only the labelled Multi-News set")
     parser.add_argument("--verbose", action="store_true",
                         help="print what missed on the dev stories of the labelled set")
+    parser.add_argument("--rules-only", action="store_true",
+                        help="with --labelled-only: also score the shared-content rules "
+                        "without the learned disagreement scorer")
     args = parser.parse_args(argv)
     data = args.shared / "eval-data"
     sample = data / "multinews-sample" / "multinews_test_sample250.csv"
     if args.labelled_only:
+        if args.rules_only:
+            bench_labelled(sample, disagreement=None)
         labelled = bench_labelled(sample, verbose=args.verbose)
         print(json.dumps({"labelled": labelled}))
         return 0

@@ -94,7 +94,8 @@ _ANAPHORIC = re.compile(
     r"\b(?:the|this|these|those|such|that|its|their|\w+['’]s)\s+"
     r"(?:claims?|assertions?|reports?|statements?|allegations?|accusations?|figures?|account|"
     r"charges|rumou?rs?|suggestions?|stor(?:y|ies))\b"
-    r"(?!\s+(?:of|that|about|regarding|on)\b)",
+    r"(?!\s+(?:of|that|about|regarding|on)\b)"
+    r"|^(?:any\s+)?(?:wrongdoing|allegations|accusations|charges|claims)\W*$",
     re.IGNORECASE,
 )
 _DAYS = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
@@ -162,7 +163,7 @@ def _is_name(word: str) -> bool:
     return word[:1].isupper()
 
 
-_APPOSITION_TOKENS = 8
+_APPOSITION_TOKENS = 14
 
 
 def _named_before_apposition(
@@ -172,15 +173,35 @@ def _named_before_apposition(
     granddaughter of the founder, said" and "Olga Oliker, an analyst at the group, said"."""
     for k in range(comma - 1, max(comma - _APPOSITION_TOKENS - 2, -1), -1):
         word = toks[k].text.lower()
-        if word in REPORTING_VERBS or word in _SKIPPABLE or toks[k].text in ".;:!?\"“”":
+        if word == "." and k > 0 and re.fullmatch(r"[A-Z][a-z]{0,3}", toks[k - 1].text):
+            continue  # "Fla.", "M.": an abbreviation, not the end of a sentence
+        relative = any(
+            t.text in {"who", "whose", "which"} for t in toks[max(0, k - _APPOSITION_TOKENS) : k]
+        )  # "the congressman whose father is Edward Kennedy": a clause inside the description
+        if (
+            word in REPORTING_VERBS
+            or (word in _SKIPPABLE and not relative)
+            or toks[k].text in ".;:!?\"“”"
+        ):
             return None
         if toks[k].text != ",":
             continue
         name = _actor_before(text, toks[k].start, start)
         if name is None or not _is_name(text[name[0] : name[1]].split()[-1]):
             return None
+        if _inside_description(toks, name[0]):
+            continue  # "Newburn, from Gainesville, Fla., said": on to the comma before
         return name
     return None
+
+
+def _inside_description(toks: list[_Token], name_start: int) -> bool:
+    """Whether the word before a name is a lower-case word of a description ("from",
+    "is", "acting"), not a determiner: the name is then not the speaker."""
+    before = [t for t in toks if t.end <= name_start]
+    while before and before[-1].text.lower() in {"a", "an", "the"}:
+        before.pop()
+    return bool(before) and before[-1].text.islower() and before[-1].text not in {"and", "or"}
 
 
 def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None:
@@ -202,8 +223,17 @@ def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None
             other = _actor_before(text, before[-1].start, start)
             if other is not None and not _is_name(text[name[0] : name[1]]):
                 return other  # "Olga Oliker, an analyst at the institute, said"
+            if other is not None and _inside_description(toks, other[0]):
+                # "One of those prime ministers, Sir John Major, said": the name alone
+                return _named_before_apposition(text, toks, i, start) or name
             if other is not None:
-                return other[0], name[1]
+                name = other[0], name[1]
+        if _inside_description(toks, name[0]):
+            # "Newburn, from Gainesville, Fla., said", "Kennedy, the congressman whose father
+            # is Edward Kennedy, said", "Roger Morris, acting head of the department, said"
+            described = _named_before_apposition(text, toks, i, start)
+            if described is not None:
+                return described
         return name
     if i < 0:
         return None
@@ -223,7 +253,9 @@ def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None
         tok = toks[i].text
         low = tok.lower().rstrip("’'")
         low = re.sub(r"['’]s$", "", low)
-        if _is_name(tok) or low in ROLE_NOUNS or low in ROLE_MODIFIERS:
+        if _is_name(tok) or low in ROLE_NOUNS or low in ROLE_MODIFIERS or (
+            i == last and low in _DOCUMENTS
+        ):
             first = i
         elif low in _CONNECTORS and first is not None:
             pass
@@ -237,7 +269,7 @@ def _actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None
         first += 1
     head = toks[last].text
     head_low = re.sub(r"['’]s$", "", head.lower())
-    if not (_is_name(head) or head_low in ROLE_NOUNS):
+    if not (_is_name(head) or head_low in ROLE_NOUNS or head_low in _DOCUMENTS):
         return None
     if first > last:
         return None
@@ -423,6 +455,14 @@ def _closing_quote(clause: str) -> int:
     return -1
 
 
+# after a quotation only: '"Why now?" the tenant asked.', '"Because ...," she responded.'
+_QUOTE_LED_VERBS = REPORTING_VERBS | wordset(
+    """read asked asks responded responds replied replies explained explains recalled recalls
+    began begins continued continues joked jokes quipped quips complained complains exclaimed
+    shouted wondered"""
+)
+
+
 def _quote_led(text: str, start: int, end: int, index: int) -> Attribution | None:
     """'"QUOTE," X said' / '"QUOTE," said X' / '"QUOTE," Dr. X, a surgeon, told Y'."""
     clause = text[start:end]
@@ -448,7 +488,7 @@ def _quote_led(text: str, start: int, end: int, index: int) -> Attribution | Non
         verb = toks[0].text
     else:
         verb_tok = next(
-            (t for t in toks[:25] if t.text.islower() and t.text in REPORTING_VERBS | {"read"}),
+            (t for t in toks[:25] if t.text.islower() and t.text in _QUOTE_LED_VERBS),
             None,
         )
         if verb_tok is None:
@@ -483,6 +523,9 @@ def _quote_led(text: str, start: int, end: int, index: int) -> Attribution | Non
     )
 
 
+_WHEN_LEADS = wordset("late early earlier last shortly hours days weeks months years")
+
+
 def _according_to(text: str, start: int, end: int, index: int) -> Attribution | None:
     clause = text[start:end]
     m = re.search(r"\baccording to\s+", clause, re.IGNORECASE)
@@ -495,6 +538,18 @@ def _according_to(text: str, start: int, end: int, index: int) -> Attribution | 
         c_start, c_end = _trim(text, actor[1], end)
     else:
         c_start, c_end = _trim(text, start, start + m.start())
+        # "In the early morning of May 2, according to court records, he broke in ...": the
+        # words before are only when; the statement follows the source
+        lead = text[c_start:c_end].split()
+        comma = text.find(",", actor[1], end)
+        after = _trim(text, comma, end) if comma >= 0 else (end, end)
+        if (
+            lead
+            and lead[0].lower() in _INTRO | _WHEN_LEADS
+            and len(text[actor[1] : comma].split()) <= 2
+            and len(text[after[0] : after[1]].split()) >= max(4, len(lead))
+        ):
+            c_start, c_end = after
     c_start, c_end, quoted = _unquote(text, c_start, c_end)
     return Attribution(
         actor=text[actor[0] : actor[1]],
@@ -530,16 +585,66 @@ def _is_trailing(text: str, start: int, actor_start: int, after: str) -> bool:
     return not rest or rest[0].text.lower() in _TRAILING_STARTERS or rest[0].text in ",.;"
 
 
+_DOCUMENTS = wordset(
+    """obituary report statement letter sign message post note notice release memo email
+    filing complaint lawsuit indictment affidavit document documents ruling verdict citation"""
+)
+_TELL_VERBS = wordset("tell tells told")
+_COMPARATIVE_BEFORE = re.compile(r"\b(?:than|as)\s*$")
+_QUOTE_CLOSES_BEFORE = re.compile(r"[,.!?][”\"]\s*$")
+_IN_A_STATEMENT = re.compile(
+    r"(?:in|on|at|during|via)\s+(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:statement|interview|release|post|email|e-mail|letter|tweet|conference|briefing|"
+    r"video|message|essay|op-ed)\b,?\s+(?:that\s+)?"
+)
+# "told CNBC the team had yet to be chosen": a named listener, then the clause
+_TOLD_WHOM = re.compile(
+    r"\s*(?:(?:[A-Z][\w.&’'-]*\s+){1,3}|(?:reporters|journalists|the\s+\w+)\s+)"
+    r"(?=(?:the|a|an|he|she|they|it|his|her|their|its|we|there|this|no)\s)"
+)
+_WHEN_THEN_QUOTE = re.compile(
+    r"(?:(?:on|in|at|last|this|late|early|earlier)\s+)?[\w.]+(?:\s+[\w.]+){0,2},\s*(?=[“\"])",
+    re.IGNORECASE,
+)
+
+
+def _quotation_end(text: str, start: int, end: int) -> int:
+    """A content opening with a quotation that closes before a trailing phrase ('"I am
+    staying," a position she repeated later') ends with the quotation."""
+    if start >= end or text[start] not in "“\"":
+        return end
+    close = _closing_quote(text[start:end])
+    if close < 0:
+        return end
+    rest = text[start + close + 1 : end]
+    comma = text[start + close - 1] == "," or rest.lstrip().startswith(",")
+    if comma and re.match(r"\s*,?\s*(?:a|an|the|which|who|as|in|on|adding|before|after)\b", rest):
+        return start + close + 1
+    return end
+
+
 def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None:
     quoted = _quoted_mask(text, start, end)
-    for tok in _tokens(text[start:end], start):
+    toks = _tokens(text[start:end], start)
+    for k, tok in enumerate(toks):
         verb = tok.text
-        if not verb.islower() or verb not in REPORTING_VERBS or quoted[tok.start - start]:
+        # "The obituary reads, in part, ...": a text read out, when a document is the subject
+        read = verb in {"reads", "read"} and k > 0 and toks[k - 1].text.lower() in _DOCUMENTS
+        if not verb.islower() or (verb not in REPORTING_VERBS and not read):
+            continue
+        if quoted[tok.start - start]:
             continue
         if not verb.endswith("ing") and _PASSIVE_AUX.search(text, start, tok.start):
             continue
         relative = _RELATIVE_CLAUSE.search(text, start, tok.start)
         actor = _actor_before(text, relative.start() if relative else tok.start, start)
+        if actor is not None and (
+            _COMPARATIVE_BEFORE.search(text, start, actor[0])
+            or _QUOTE_CLOSES_BEFORE.search(text, start, actor[0])
+        ):
+            # "a better claim than Rubio believes he ...": no statement; '..., " Scaramucci
+            # wrote, tagging ...': the statement is the quotation before
+            return None
         pronoun = False
         if actor is not None and re.search(r"['’]s?$", text[actor[0] : actor[1]]):
             actor = None
@@ -565,15 +670,26 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             r"(?!(?:is|was|isn['’]t|wasn['’]t)\b)",
             after,
         )
-        trailing = _is_trailing(text, start, actor[0], after)
-        if verb in _NEEDS_THAT and not (that or trailing or re.match(r"\s*,?\s*[“\"]", after)):
+        quote_follows = re.match(r"\s*,?\s*[“\"]", after) is not None
+        # 'Speaking of the talks, Sherak said, "We suggested ..."': the quotation, not the lead
+        trailing = not quote_follows and _is_trailing(text, start, actor[0], after)
+        told = _TOLD_WHOM.match(after) if verb in _TELL_VERBS and not that else None
+        if verb in _NEEDS_THAT and not (that or told or trailing or quote_follows):
             continue
-        if that:
+        if told:
+            c_start, c_end = _trim(text, tok.end + told.end(), end)
+        elif that:
             c_start, c_end = _trim(text, tok.end + that.end(), end)
         elif trailing:
             lead_end = re.search(r",\s*(?:the\s+|a\s+|an\s+)?$", text[start : actor[0]], re.I)
             assert lead_end is not None
             c_start, c_end = _trim(text, start, start + lead_end.start())
+            if re.match(r",\s*\S+(?:\s+\S+){2}", text[tok.end : end]) and not re.search(
+                r"(?:\band|\bbut|[–—-])\s*$", text[c_start:c_end]
+            ):
+                # "Even if he had won, Rubio said, the victory could prove pyrrhic": the
+                # speaker stands inside the sentence, which is the statement as a whole
+                c_start, c_end = _trim(text, start, end)
         else:
             c_start, c_end = _trim(text, tok.end, end)
         if c_end - c_start < 3 and verb in DENY_VERBS:
@@ -581,7 +697,17 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             if rumour is not None:
                 # "..., according to rumours he has flatly denied": what the rumour says
                 c_start, c_end = _trim(text, start, rumour.start())
-        if c_end - c_start < 3 or _fragment(text[c_start:c_end], after):
+        medium = _IN_A_STATEMENT.match(text, c_start, c_end)
+        if medium is not None and len(text[medium.end() : c_end].split()) >= 3:
+            c_start = medium.end()  # "said in a statement they had a warrant"
+        when = _WHEN_THEN_QUOTE.match(text, c_start, c_end)
+        if when is not None:
+            c_start = when.end()  # 'wrote on Monday, "I am staying"': the quotation
+        c_end = _quotation_end(text, c_start, c_end)
+        if c_end - c_start < 3 or (
+            _fragment(text[c_start:c_end], after)
+            and not (verb in DENY_VERBS and _DENIED_ACCUSATION.match(text[c_start:c_end]))
+        ):
             continue
         stance_text = text[tok.end : c_end] if c_start >= tok.end else text[c_start:c_end]
         c_start, c_end, quoted_content = _unquote(text, c_start, c_end)
@@ -626,6 +752,14 @@ _DATELINE = re.compile(r"^(?:in|from|at)\s+[A-Z]")
 _DANGLING_END = re.compile(r"[\s,;:–—-]+(?:and|but|or|while|as)$", re.IGNORECASE)
 
 
+# "denies wrongdoing": what the denier is accused of, named by one noun
+_DENIED_ACCUSATION = re.compile(
+    r"(?:any\s+)?(?:wrongdoing|wrong-doing|allegations|accusations|charges|claims|guilt|"
+    r"involvement|responsibility)\W*$",
+    re.IGNORECASE,
+)
+
+
 def _fragment(content: str, after_verb: str = "") -> bool:
     """Content no reader can take as a statement: a day alone ("said: Wednesday."), one word,
     a bare object after a colon ("rejecting: the appeals."), a place or time after the verb
@@ -642,6 +776,11 @@ def _fragment(content: str, after_verb: str = "") -> bool:
     return after_verb.lstrip().startswith(":") and n_words < 3 and not _ANY_MARK.search(content)
 
 
+_AND_THEN = re.compile(
+    r"\s+and\s+(?:was|were|is|has|had|have|will|would|later|then|said|says)\b"
+)
+
+
 def _finish(text: str, hit: Attribution) -> Attribution | None:
     """The statement as kept: a dangling 'and' cut off its end; None for a fragment."""
     start, end = hit.content_start, hit.content_end
@@ -650,7 +789,16 @@ def _finish(text: str, hit: Attribution) -> Attribution | None:
         end = dangling.start()
     while end > start and text[end - 1] == ")" and "(" not in text[start:end]:
         end -= 1  # "(Weinstein denied the claims.)": the bracket closes around the sentence
-    if not hit.outlet_voice and _fragment(text[start:end]):
+    if hit.stance == "denies" and not hit.quoted:
+        # "denied the allegations and was not charged": the speaker's next deed is no content
+        more = _AND_THEN.search(text, start, end)
+        if more is not None and _ANAPHORIC.search(text[start : more.start()]):
+            end = more.start()
+    if (
+        not hit.outlet_voice
+        and _fragment(text[start:end])
+        and not (hit.stance == "denies" and _DENIED_ACCUSATION.match(text[start:end]))
+    ):
         return None
     return hit if end == hit.content_end else replace(hit, content_end=end)
 
@@ -659,18 +807,51 @@ _STATEMENT_SAYING = re.compile(
     r"\b(?P<verb>released|issued|put out|posted|sent|gave)\s+(?:a|an)\s+(?:\w+\s+){0,2}?"
     r"(?:statement|message|post|tweet|letter|response)(?:\s+\w+){0,4}?\s+"
     r"(?:saying|which said|that said|reading|stating)[:,]?\s+"
+    # "responded to the obituary, saying it is untrue"
+    r"|\b(?P<verb2>responded|reacted|replied)(?:\s+to\s+[^,.;“”\"]{1,60})?,\s+saying:?\s+"
 )
+
+
+_SAYING = re.compile(r",\s+saying(?:\s+that)?[:,]?\s+")
+_SUBJECT_LEAD = re.compile(r"\s*(?:(?:but|and|then|later|now|in\s+\d{4}|on\s+\w+)\s*,?\s+)?", re.I)
+
+
+def _subject_saying(text: str, start: int, end: int) -> tuple[tuple[int, int] | None, int]:
+    """'Christensen's lawyers are seeking to block the testimony, saying she could not be
+    certain': the clause's subject says what follows 'saying'."""
+    m = _SAYING.search(text, start, end)
+    if m is None:
+        return None, 0
+    lead = _SUBJECT_LEAD.match(text, start, m.start())
+    subject_start = lead.end() if lead else start
+    toks = _tokens(text[subject_start : m.start()], subject_start)
+    for k, tok in enumerate(toks):
+        if not tok.text.islower() or tok.text in _CONNECTORS | {"a", "an", "'s", "’s"}:
+            continue
+        if tok.text in ROLE_NOUNS or tok.text in ROLE_MODIFIERS:
+            continue
+        if k and toks[k - 1].text.lower() in _CONNECTORS | {"a", "an"}:
+            continue  # "lawyers for the tenants": still the noun phrase
+        actor = _actor_before(text, tok.start, subject_start)
+        if actor is None or text[subject_start : actor[0]].strip(" ,").lower() not in {
+            "", "the", "a", "an"
+        }:
+            return None, 0
+        return actor, m.end()
+    return None, 0
 
 
 def _statement_saying(text: str, start: int, end: int, index: int) -> Attribution | None:
     """'A rep for the actress released a statement saying, "..."'."""
     m = _STATEMENT_SAYING.search(text, start, end)
-    if m is None:
-        return None
-    actor = _actor_before(text, m.start("verb"), start)
+    if m is not None:
+        actor = _actor_before(text, m.start("verb" if m.group("verb") else "verb2"), start)
+        content_from = m.end()
+    else:
+        actor, content_from = _subject_saying(text, start, end)
     if actor is None:
         return None
-    c_start, c_end, quoted = _unquote(text, *_trim(text, m.end(), end))
+    c_start, c_end, quoted = _unquote(text, *_trim(text, content_from, end))
     content = text[c_start:c_end]
     if c_end - c_start < 3:
         return None
@@ -685,6 +866,34 @@ def _statement_saying(text: str, start: int, end: int, index: int) -> Attributio
         anaphoric=bool(_ANAPHORIC.search(content)),
         sentence=index,
         quoted=quoted,
+    )
+
+
+_ACCUSED_BY = re.compile(
+    r"\b(?:is|was|were|are|has\s+been|have\s+been|had\s+been)\s+(?:also\s+)?"
+    r"(?P<verb>accused|charged)\s+by\s+"
+)
+
+
+def _accused_by(text: str, start: int, end: int, index: int) -> Attribution | None:
+    """'Orrin Vale is accused by prosecutors of stealing from the charity': the accusers'
+    claim, the sentence as a whole."""
+    m = _ACCUSED_BY.search(text, start, end)
+    if m is None or m.start() - start < 3:
+        return None
+    actor = _actor_after(text, m.end())
+    if actor is None or not re.match(r"\s+(?:of|with)\s+\w", text[actor[1] : end]):
+        return None
+    c_start, c_end = _trim(text, start, end)
+    return Attribution(
+        actor=text[actor[0] : actor[1]],
+        verb=m.group("verb"),
+        stance="asserts",
+        start=start,
+        end=end,
+        content_start=c_start,
+        content_end=c_end,
+        sentence=index,
     )
 
 
@@ -793,6 +1002,8 @@ def _passive_denial(text: str, main: Attribution) -> Attribution | None:
     )
 
 
+_QUOTE_RUN = 3
+_WHOLE_QUESTION = re.compile(r"[“\"][^“”\"]+[?!][”\"]$")
 _TERMINAL = re.compile(r"[.!?…][”\"’)]*$|[”\"]$")
 
 
@@ -802,12 +1013,40 @@ def find_attributions(text: str, outlet: str = "") -> list[Attribution]:
     denial."""
     found: list[Attribution] = []
     open_quote: Attribution | None = None
+    # where a quotation opened in a sentence that named no speaker: '"We are close. There is
+    # no reason to fail," Holt said.' is Holt's from the first mark
+    pending: tuple[int, int] | None = None
     for index, sentence in enumerate(split_sentences(text)):
         if not _TERMINAL.search(sentence.text):
             open_quote = None
+            pending = None
             continue
         before = len(found)
         _attributions_in_sentence(text, sentence, index, found)
+        if len(found) == before and pending is not None:
+            opened_at, opened_in = pending
+            hit = None
+            if index - opened_in <= _QUOTE_RUN and "\n" not in text[opened_at : sentence.start]:
+                hit = _quote_led(text, opened_at, sentence.end, index)
+            if hit is not None:
+                hit = _finish(text, hit)
+            if hit is not None:
+                found.append(hit)
+                pending = None
+                continue
+        if len(found) == before and open_quote is None and found:
+            more = _quote_after_speaker(text, sentence, index, found[-1])
+            if more is not None:
+                # '"We reopen in May," Lund said. "The roof is nearly done."': Lund's too
+                found.append(more)
+                pending = None
+                continue
+        asks = _WHOLE_QUESTION.match(sentence.text) is not None
+        if len(found) > before or not (_opens_quote(sentence.text) or asks):
+            pending = None
+        elif (pending is None or asks) and open_quote is None and sentence.text[:1] in "“\"":
+            # ('"Why now?" the tenant asked.': the speaker is in the next sentence)
+            pending = (sentence.start, index)
         if len(found) == before and open_quote is not None:
             # the rest of a quotation opened in an earlier sentence: the same speaker's words
             more, open_quote = _quote_goes_on(text, sentence, index, open_quote)
@@ -834,6 +1073,37 @@ def find_attributions(text: str, outlet: str = "") -> list[Attribution]:
     return found
 
 
+def _quote_after_speaker(
+    text: str, sentence: Span, index: int, previous: Attribution
+) -> Attribution | None:
+    """A sentence that is one whole quotation, right after a quoted statement of the sentence
+    before in the same paragraph: the same speaker goes on."""
+    if (
+        not previous.quoted
+        or previous.outlet_voice
+        or previous.sentence != index - 1
+        or "\n" in text[previous.end : sentence.start]
+        or sentence.text[:1] not in "“\""
+        or not re.search(r"[”\"]\W*$", sentence.text)
+    ):
+        return None
+    c_start, c_end, quoted = _unquote(text, sentence.start, sentence.end)
+    if not quoted or c_end - c_start < 3:
+        return None
+    content = text[c_start:c_end]
+    return replace(
+        previous,
+        stance=_stance(previous.verb, content),
+        start=sentence.start,
+        end=sentence.end,
+        content_start=c_start,
+        content_end=c_end,
+        anaphoric=bool(_ANAPHORIC.search(content) or _PRONOUN_SUBJECT.match(content)),
+        sentence=index,
+        quoted=True,
+    )
+
+
 def _opens_quote(span: str) -> bool:
     """Whether ``span`` opens a quotation it does not close."""
     return span.count("“") > span.count("”") or span.count('"') % 2 == 1
@@ -844,9 +1114,14 @@ def _quote_goes_on(
 ) -> tuple[Attribution | None, Attribution | None]:
     """The words of ``sentence`` up to the mark closing ``opened``'s quotation, as the same
     speaker's quote; and the attribution whose quotation is still open after it (or None)."""
-    close = re.search(r"[”\"]", sentence.text)
-    stop = sentence.start + close.start() if close else sentence.end
-    c_start, c_end = _trim(text, sentence.start, stop)
+    begin = sentence.start
+    if sentence.text[:1] in "“\"" and "\n" in text[opened.end : sentence.start]:
+        # a new paragraph of the same quotation opens with a mark again and the one before
+        # was left open: '... barbaric.\n\n"This is a cruel decision."'
+        begin += 1
+    close = re.search(r"[”\"]", text[begin : sentence.end])
+    stop = begin + close.start() if close else sentence.end
+    c_start, c_end = _trim(text, begin, stop)
     while c_end > c_start and text[c_end - 1] in ",.":
         c_end -= 1
     if c_end - c_start < 3 or _ANY_MARK.search(text, c_start, c_end):
@@ -880,6 +1155,7 @@ def _attributions_in_sentence(
             _verb_led(text, c_start, c_end, index)
             or _according_to(text, c_start, c_end, index)
             or _statement_saying(text, c_start, c_end, index)
+            or _accused_by(text, c_start, c_end, index)
         )
         if hit is None:
             continue

@@ -84,6 +84,8 @@ class _Item:
     explicit_denial: bool = False
     anchor: _Item | None = None
     antecedent: str = ""
+    continues: _Item | None = None
+    """The party's own denial this statement goes on from ("operations in Kursk continue")."""
     definite: bool = False
     """The actor is a common noun the article gave with "the" ("the company said")."""
 
@@ -190,7 +192,70 @@ def _someone_else_named(text: str, previous: _Item, att: Attribution) -> bool:
     """Whether another person is named between the previous speaker and 'he said' ("Dale
     Howard was waiting ... he said"): "he" then points back to them, not to the speaker."""
     between = text[previous.attribution.end : att.start]
-    return any(m.group(1) not in previous.actor for m in _PERSON_NAME.finditer(between))
+    if any(m.group(1) not in previous.actor for m in _PERSON_NAME.finditer(between)):
+        return True
+    # "... the Queen spoke to the crowds. '...,' she said": someone of the pronoun's gender
+    # the previous speaker is not described as
+    marker = {"she": _FEMININE, "he": _MASCULINE}.get(att.actor.lower())
+    if (
+        marker is not None
+        and any(m.group(0)[0].isupper() for m in marker.finditer(between))
+        and not marker.search(_introduction(text, previous))
+    ):
+        return True  # a title: "the Queen", "Mrs Hale"
+    return _own_subject(text, previous, att)
+
+
+_TITLES = re.compile(
+    r"\b[Tt]he\s+(?:(?:new|late|former|young|old)\s+)?(Queen|King|Duchess|Duke|Princess|Prince)"
+    r"\b(?!['’])"
+)
+
+
+def _titled_person(text: str, previous: _Item | None, att: Attribution) -> str | None:
+    """'... the Queen spoke to the crowds. "...," she said': the one titled person of the
+    pronoun's gender named since the previous speaker (or in the two sentences before, when
+    nobody spoke yet), when that speaker is not one."""
+    if previous is not None:
+        between = text[previous.attribution.end : att.start]
+    else:
+        ends = list(_SENTENCE_END.finditer(text, 0, att.start))
+        between = text[ends[-2].end() if len(ends) >= 2 else 0 : att.start]
+    marker = {"she": _FEMININE, "he": _MASCULINE}.get(att.actor.lower())
+    titles = {m.group(1) for m in _TITLES.finditer(between)}
+    if marker is None or len(titles) != 1 or (
+        previous is not None and marker.search(_introduction(text, previous))
+    ):
+        return None
+    title = titles.pop()
+    return f"The {title}" if marker.fullmatch(title) else None
+
+
+def _own_subject(text: str, previous: _Item, att: Attribution) -> bool:
+    """Whether the pronoun's own sentence opens with another name as its subject: "Sorvino was
+    prompted to speak after she alleged ...", "Parker and Stone had not asked - and, they
+    said, ..."."""
+    said_by = re.search(rf"\b{re.escape(att.actor)}\b", text[att.start : att.end])
+    at = att.start + said_by.start() if said_by else att.start
+    if att.content_start < at and att.actor.lower() != "they":
+        return False  # "Almario was the prime suspect, he said": the name is what is said
+    ends = list(_SENTENCE_END.finditer(text, 0, at))
+    sentence_start = ends[-1].end() if ends else 0
+    subject = re.match(r"\s*([A-Z][\w’'-]+)\s+[a-z]", text[sentence_start:at])
+    return (
+        subject is not None
+        and subject.group(1) not in previous.actor
+        and subject.group(1).lower() not in _SENTENCE_OPENERS
+        and country_of(subject.group(1)) is None
+    )
+
+
+_SENTENCE_END = re.compile(r"[.!?][)\"”’]*\s+|\n")
+_SENTENCE_OPENERS = wordset(
+    """the a an he she it they we i you his her its their our this that these those there
+    but and or so yet then when while after before as if in on at by for with from of to
+    asked speaking later earlier meanwhile still however also"""
+)
 
 
 def _personal(actor: str, text: str) -> bool:
@@ -200,9 +265,32 @@ def _personal(actor: str, text: str) -> bool:
     words = actor.split()
     if len(words) >= 2:
         return all(w[:1].isupper() for w in words[-2:])
+    # (a nickname may stand between: 'R “Ray” Wang')
     return bool(words) and re.search(
-        rf"\b[A-Z][\w’'-]*\.?\s+{re.escape(words[0])}\b", text
+        rf"\b[A-Z][\w’'-]*\.?\s+(?:[“\"‘][\w .-]+[”\"’]\s+)?{re.escape(words[0])}\b", text
     ) is not None
+
+
+def _accused_person(previous: _Item | None, att: Attribution, text: str) -> str | None:
+    """The person a denying "he"/"she" points back to when the statement before is an
+    accusation about them by someone else: the full name it gives them."""
+    if (
+        previous is None
+        or att.stance != "denies"
+        or att.actor.lower() not in {"he", "she"}
+        or _personal(previous.actor, text)
+        or att.sentence - previous.attribution.sentence != 1
+    ):
+        return None
+    names = [m.group(0) for m in _FULL_NAME.finditer(previous.content)]
+    if len(set(names)) != 1 or not _ACCUSING.search(
+        f"{previous.attribution.verb} {previous.content}"
+    ):
+        return None
+    return names[0]
+
+
+_FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z][\w’'-]+\b")
 
 
 def _items_for_story(story: Story) -> list[_Item]:
@@ -219,13 +307,21 @@ def _items_for_story(story: Story) -> list[_Item]:
                     continue
                 actor = _clean_actor(named)
             if att.pronoun or actor.lower() in PRONOUNS or actor.lower() == "statement":
-                if previous is None or (
+                accused = _accused_person(previous, att, text)
+                titled = _titled_person(text, previous, att)
+                if accused is not None:
+                    # "Police say Orrin Vale broke in. He denied the allegations."
+                    actor = accused
+                elif titled is not None:
+                    actor = titled  # "... the Queen spoke to the crowds. '...,' she said"
+                elif previous is None or (
                     att.actor.lower() in {"he", "she"} and not _personal(previous.actor, text)
                 ) or _other_gender(att.actor.lower(), _introduction(text, previous)) or (
                     att.actor.lower() in {"he", "she"} and _someone_else_named(text, previous, att)
-                ):
+                ) or (att.actor.lower() == "they" and _own_subject(text, previous, att)):
                     continue
-                actor = previous.actor
+                else:
+                    actor = previous.actor
             content = text[att.content_start : att.content_end]
             context = content
             antecedent = _antecedent(text, sentences, att, article.title) if att.anaphoric else ""
@@ -248,6 +344,8 @@ def _items_for_story(story: Story) -> list[_Item]:
             )
             if att.anaphoric:
                 item.anchor = _anchor(items, item)
+            elif item.explicit_denial:
+                item.anchor = _same_words(items, item) or _answered(items, item)
             items.append(item)
             previous = item
     _resolve_aliases(items)
@@ -296,6 +394,41 @@ def _anchor(items: Sequence[_Item], denial: _Item) -> _Item | None:
     return None
 
 
+def _same_words(items: Sequence[_Item], denial: _Item) -> _Item | None:
+    """'Trump asserted that "Crimea will stay with Russia," a statement rejected by
+    Zelenskyy': the denial's words are the very statement it rejects."""
+    for earlier in reversed(items):
+        if earlier.article_index != denial.article_index:
+            return None
+        if (
+            earlier.attribution.content_start == denial.attribution.content_start
+            and earlier.attribution.content_end == denial.attribution.content_end
+            and earlier.stance == "asserts"
+            and earlier.party != denial.party
+        ):
+            return earlier
+    return None
+
+
+def _answered(items: Sequence[_Item], denial: _Item) -> _Item | None:
+    """The statement a denial answers right after it: another party's assertion in the
+    sentence before, in the same article, speaking of the same thing ('"... somebody wearing
+    a monkey's head," Sherak said. (The artist's reps disputed that he ever wore a monkey
+    mask.)')."""
+    if not items:
+        return None
+    earlier = items[-1]
+    if (
+        earlier.article_index != denial.article_index
+        or denial.attribution.sentence - earlier.attribution.sentence != 1
+        or earlier.stance != "asserts"
+        or earlier.party == denial.party
+    ):
+        return None
+    shared = _predicate_terms(earlier.content) & _predicate_terms(denial.content)
+    return earlier if shared else None
+
+
 def _continue_denials(items: list[_Item]) -> None:
     """A party's statements right after its own denial ("operations in Kursk continue") are
     part of that denial and contest the same claim."""
@@ -315,6 +448,7 @@ def _continue_denials(items: list[_Item]) -> None:
             follower.stance = "denies"
             follower.context = f"{item.context} {follower.content}"
             follower.antecedent = item.antecedent
+            follower.continues = item
             last_sentence = follower.attribution.sentence
 
 
@@ -400,6 +534,37 @@ DisagreementScorer = Callable[[str, str], float]
 model can be plugged in; without one, shared content decides, see ``_link_disputes``)."""
 DISAGREEMENT_THRESHOLD = 0.5
 
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A disagreement scorer with the cut at or above which its score reads as "contradicts";
+    the cut may depend on the text scored (one sentence or more)."""
+
+    score: DisagreementScorer
+    threshold: Callable[[str], float] = lambda _text: DISAGREEMENT_THRESHOLD
+
+    def contradicts(self, claim: str, text: str) -> float | None:
+        """The score when it reaches the cut, else None."""
+        value = self.score(claim, text)
+        return value if value >= self.threshold(text) else None
+
+
+def learned_disagreement() -> Disagreement:
+    """The shipped learned scorer (briefing.learned_stance) with its own cuts."""
+    from . import learned_stance
+
+    def threshold(text: str) -> float:
+        one = len(split_sentences(text)) <= 1
+        return learned_stance.disagreement_threshold(single_sentence=one)
+
+    return Disagreement(learned_stance.disagreement, threshold)
+
+
+def _as_disagreement(scorer: Disagreement | DisagreementScorer | None) -> Disagreement | None:
+    if scorer is None or isinstance(scorer, Disagreement):
+        return scorer
+    return Disagreement(scorer)
+
 _TITLE_WORDS = wordset(
     """mr mr. mrs mrs. ms ms. dr dr. sen sen. rep rep. gov gov. gen gen. prime vice the a an
     former acting interim"""
@@ -436,13 +601,13 @@ def _accused(item: _Item, claim_text: str) -> bool:
 
 
 def _link_disputes(
-    groups: list[_Group], sim: _Similarity, disagreement: DisagreementScorer | None = None
+    groups: list[_Group], sim: _Similarity, disagreement: Disagreement | None = None
 ) -> dict[int, list[int]]:
     """Map asserted group index -> denial group indexes contesting it. A denial contests, in
     this order: the statement it points back to ("denied that account"); else a claim of
     another party that speaks of the denier (an accusation the accused denies); else the other
     party's claim it shares the most content with (or, with ``disagreement``, the one the
-    scorer finds it contradicts most, at DISAGREEMENT_THRESHOLD or above)."""
+    scorer finds it contradicts most, at the scorer's cut or above)."""
     asserted = [g for g, group in enumerate(groups) if group.stance == "asserts"]
     if not asserted:
         return {}
@@ -473,7 +638,7 @@ def _link_disputes(
             None if any(i.attribution.anaphoric for i in group.items)
             else set(content_terms(" ".join(i.content for i in group.items)))
         )
-        best, best_score = -1, DISPUTE_SIMILARITY
+        best, best_score = -1, DISPUTE_SIMILARITY if disagreement is None else 0.0
         accused, accused_score = -1, -1.0
         deniers = [i for i in group.items if not i.attribution.outlet_voice]
         for row, (g, member) in enumerate(members):
@@ -495,9 +660,11 @@ def _link_disputes(
                     accused, accused_score = g, score
                 continue
             if disagreement is not None:
-                score = disagreement(member.content, f"{antecedent} {context}".strip())
-                if score >= DISAGREEMENT_THRESHOLD and score > best_score:
-                    best, best_score = g, score
+                found = disagreement.contradicts(
+                    member.content, f"{antecedent} {context}".strip()
+                )
+                if found is not None and found > best_score:
+                    best, best_score = g, found
                 continue
             member_terms = set(content_terms(member.content))
             if len(context_terms & member_terms) < MIN_SHARED_TERMS:
@@ -510,12 +677,33 @@ def _link_disputes(
             best = accused
         if best >= 0:
             contested.setdefault(best, []).append(d)
+    _link_continuations(groups, contested, group_of)
     _link_contradictions(groups, asserted, sim, contested, disagreement)
     return contested
 
 
+def _link_continuations(
+    groups: list[_Group], contested: dict[int, list[int]], group_of: dict[int, int]
+) -> None:
+    """A denial that only goes on from its party's earlier denial ("... their forces continue
+    to operate in Kursk") contests what that denial contests, when nothing else placed it."""
+    placed = {d for ds in contested.values() for d in ds}
+    for d, group in enumerate(groups):
+        if group.stance != "denies" or d in placed or not group.items:
+            continue
+        starts = [i.continues for i in group.items]
+        if any(s is None for s in starts):
+            continue
+        targets = {
+            g for g, ds in contested.items()
+            for s in starts if s is not None and group_of.get(id(s)) in ds
+        }
+        if len(targets) == 1:
+            contested[targets.pop()].append(d)
+
+
 _NEGATION = re.compile(r"\b(?:not|never|no longer|nobody|nothing)\b|n['’]t\b", re.IGNORECASE)
-CONTRADICTION_SIMILARITY = 0.3
+CONTRADICTION_SIMILARITY = 0.2
 
 
 def _answers_later(denials: Sequence[_Item], claim: _Item) -> bool:
@@ -537,6 +725,13 @@ def _negated_terms(text: str) -> set[str]:
         window = tokens[max(0, k - _NEGATION_WINDOW) : k]
         if any(_NEGATION.fullmatch(w) or re.search(r"n['’]t$", w) for w in window):
             found.update(content_terms(token))
+        if _NEGATION.fullmatch(token) or re.search(r"n['’]t$", token):
+            # "did not show a lack of remorse": the first content word after the negation
+            for later in tokens[k + 1 : k + 1 + 2 * _NEGATION_WINDOW]:
+                terms = content_terms(later)
+                if terms:
+                    found.update(terms)
+                    break
     return found
 
 
@@ -550,7 +745,7 @@ def _link_contradictions(
     asserted: list[int],
     sim: _Similarity,
     contested: dict[int, list[int]],
-    disagreement: DisagreementScorer | None,
+    disagreement: Disagreement | None,
 ) -> None:
     """A party saying the opposite of another's claim without a denial verb ("investigators
     asked the agency for help" / "we have not asked them for help"): the negated statement
@@ -576,14 +771,14 @@ def _link_contradictions(
                 continue
             if not (shared & n_negated) - _negated_terms(texts[g]):
                 continue  # no word said with "not" on one side and without it on the other
-            if disagreement is not None:
-                score = disagreement(texts[g], texts[n])
-                threshold = DISAGREEMENT_THRESHOLD
-            else:
-                score = float(vectors[g] @ vectors[n])
-                threshold = CONTRADICTION_SIMILARITY
-            if score >= threshold and score > best_score:
-                best, best_score = g, score
+            # the learned scorer reads denial words; a bare "not" opposite a claim is the
+            # shared-content test's, so either one linking is enough
+            score = float(vectors[g] @ vectors[n])
+            found = score if score >= CONTRADICTION_SIMILARITY else None
+            if found is None and disagreement is not None:
+                found = disagreement.contradicts(texts[g], texts[n])
+            if found is not None and found > best_score:
+                best, best_score = g, found
         if best >= 0 and n not in contested.get(best, []):
             contested.setdefault(best, []).append(n)
 
@@ -624,8 +819,15 @@ def _readable_actor(group: _Group) -> str:
     return f"{', '.join(first)} and {last}" if first else last
 
 
+def _representative(item: _Item) -> tuple[bool, int, int]:
+    """The statement a claim shows: the earliest, unless it only points back ("denied the
+    charges against her") and another says it in the speaker's own words or in full."""
+    att = item.attribution
+    return (att.anaphoric and not att.quoted, item.article_index, att.start)
+
+
 def _to_claim(group: _Group, disputed: bool) -> Claim:
-    first = min(group.items, key=lambda i: (i.article_index, i.attribution.start))
+    first = min(group.items, key=_representative)
     article_ids = [first.article_id]
     for item in sorted(group.items, key=lambda i: i.article_index):
         if item.article_id not in article_ids:
@@ -667,32 +869,45 @@ def _merge_contested(
             contested[a].extend(d for d in contested.pop(b) if d not in contested[a])
 
 
-def _strongest(groups: list[_Group], contested: dict[int, list[int]]) -> dict[int, list[int]]:
-    """The MAX_DISPUTES disputes whose claims have the most origins, each with its
-    MAX_COUNTERS best-backed counters (ties: earliest group first)."""
+def _strongest(
+    groups: list[_Group], contested: dict[int, list[int]], max_disputes: int, max_counters: int
+) -> dict[int, list[int]]:
+    """The ``max_disputes`` disputes whose claims have the most origins, each with its
+    ``max_counters`` best-backed counters (ties: earliest group first)."""
 
     def rank(g: int) -> tuple[int, int]:
         return (-len({i.origin for i in groups[g].items}), g)
 
-    kept = sorted((g for g, ds in contested.items() if ds), key=rank)[:MAX_DISPUTES]
-    return {g: sorted(contested[g], key=rank)[:MAX_COUNTERS] for g in kept}
+    kept = sorted((g for g, ds in contested.items() if ds), key=rank)[:max_disputes]
+    return {g: sorted(contested[g], key=rank)[:max_counters] for g in kept}
+
+
+def _bare_denial(group: _Group) -> bool:
+    """A denial whose words name nothing without the claim it answers."""
+    return group.stance == "denies" and all(
+        len(re.findall(r"\w+(?:['’]\w+)?", i.content)) < 3 for i in group.items
+    )
 
 
 def analyse_claims(
     story: Story,
     max_claims: int = MAX_CLAIMS,
-    disagreement: DisagreementScorer | None = None,
+    disagreement: Disagreement | DisagreementScorer | None = None,
+    max_disputes: int = MAX_DISPUTES,
+    max_counters: int = MAX_COUNTERS,
 ) -> tuple[tuple[Claim, ...], tuple[Dispute, ...]]:
     """Attributed claims of a story, merged across articles, and the disputes between them
-    (``disagreement``: an optional scorer for linking a denial to the claim it contests)."""
+    (``disagreement``: an optional scorer for linking a denial to the claim it contests).
+    Shown: every side of the ``max_disputes`` strongest disputes, then up to ``max_claims``
+    other claims."""
     items = _items_for_story(story)
     if not items:
         return (), ()
     sim = _Similarity([i.context for i in items])
     groups = _merge(items, sim)
-    contested = _link_disputes(groups, sim, disagreement)
+    contested = _link_disputes(groups, sim, _as_disagreement(disagreement))
     _merge_contested(groups, contested, sim)
-    contested = _strongest(groups, contested)
+    contested = _strongest(groups, contested, max_disputes, max_counters)
     counters = {d for ds in contested.values() for d in ds}
 
     def priority(g: int) -> tuple[int, int, int]:
@@ -704,9 +919,13 @@ def analyse_claims(
 
     order = sorted((g for g in range(len(groups)) if groups[g].items), key=priority)
     keep = [g for g in order if g in contested or g in counters]
-    # An outlet's own verdict is shown only against the claim it rejects, never as a claim.
+    # An outlet's own verdict is shown only against the claim it rejects, never as a claim;
+    # so is a denial that only points back ("denied the claims", "saying it's untrue").
     keep += [
-        g for g in order if g not in keep and not groups[g].party.startswith("outlet:")
+        g for g in order
+        if g not in keep
+        and not groups[g].party.startswith("outlet:")
+        and not _bare_denial(groups[g])
     ][:max_claims]
     keep.sort(key=priority)
     index_of = {g: k for k, g in enumerate(keep)}
@@ -752,11 +971,12 @@ def analyse_figures(story: Story) -> tuple[FigureSet, ...]:
 
 
 def analyse_story(
-    story: Story, disagreement: DisagreementScorer | None = None
+    story: Story, disagreement: Disagreement | DisagreementScorer | None = None
 ) -> tuple[tuple[Claim, ...], tuple[Dispute, ...], tuple[FigureSet, ...]]:
     """Claims (merged, with independent-origin counts), disputes and figure groups of a story.
-    ``disagreement(claim, text) -> float`` replaces the shared-content test that links a
-    denial to the claim it contests (e.g. a learned stance model)."""
+    ``disagreement`` replaces the shared-content test that links a denial to the claim it
+    contests: a :class:`Disagreement` (the briefing uses :func:`learned_disagreement`), or a
+    plain ``scorer(claim, text) -> float`` read as contradicting at 0.5 or above."""
     claims, disputes = analyse_claims(story, disagreement=disagreement)
     return claims, disputes, analyse_figures(story)
 

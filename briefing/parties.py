@@ -145,11 +145,20 @@ def party_of(actor: str) -> str:
     if not words:
         return lowered.strip()
     bases = [re.sub(r"['’]s?$", "", w).lower() for w in words]
+    lead = 0
+    while lead < len(words) - 1 and bases[lead] in _LEADING_ROLES:
+        lead += 1  # "Actress Sally Struthers", "Rep for Struthers": the name decides
+    if lead and any(w[:1].isupper() for w in words[lead:]):
+        words, bases = words[lead:], bases[lead:]
     if words[0][:1].isupper() and any(b in ROLE_NOUNS for b in bases[1:]):
         return bases[0]
     return bases[0] if words[0][:1].isupper() else bases[-1]
 
 
+_LEADING_ROLES = ROLE_NOUNS | wordset(
+    """actress actor singer rapper star model his her their its for of to the a an mr mrs ms
+    dr lt sgt capt det gen col"""
+)
 _CAPTION_WORDS = wordset(
     "image images photo photos photograph picture caption video copyright getty file credit"
 )

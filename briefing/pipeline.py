@@ -80,8 +80,9 @@ def build_briefing(
     stories = cluster.rank_stories(stories, now=as_of, limit=config.max_stories)
     briefs = []
     steps.step("summarising stories and checking claims", total=len(stories))
+    disagreement = claims.learned_disagreement()
     for rank, story in enumerate(stories, start=1):
-        story_claims, disputes, figures = claims.analyse_story(story)
+        story_claims, disputes, figures = claims.analyse_story(story, disagreement=disagreement)
         briefs.append(
             StoryBrief(
                 story=story,
@@ -141,7 +142,9 @@ def with_changes(
         before = earlier.get(brief.story.id)
         since = last_dates.get(brief.story.id)
         if brief.story.developing and before is not None and since is not None:
-            earlier_claims: tuple[Claim, ...] = claims.analyse_claims(before, max_claims=1000)[0]
+            earlier_claims: tuple[Claim, ...] = claims.analyse_claims(
+                before, max_claims=1000, disagreement=claims.learned_disagreement()
+            )[0]
             found = changes.story_changes(brief, before, earlier_claims, since)
             brief = replace(brief, changes=found)
         out.append(brief)
@@ -228,7 +231,9 @@ def changes_for_selection(store: Store, briefing: Briefing, key: str) -> Briefin
                     through_date=since,
                 )
                 earlier = Story(brief.story.id, tuple(articles), {a.id: a.id for a in articles})
-                earlier_claims = claims.analyse_claims(earlier, max_claims=1000)[0]
+                earlier_claims = claims.analyse_claims(
+                    earlier, max_claims=1000, disagreement=claims.learned_disagreement()
+                )[0]
                 brief = replace(
                     brief, changes=changes.story_changes(brief, earlier, earlier_claims, since)
                 )

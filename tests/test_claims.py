@@ -15,7 +15,7 @@ from claims_helpers import FIXTURES, SEEDS, article, fixture_story, seed_story, 
 
 from briefing import pipeline
 from briefing.attribution import find_attributions
-from briefing.claims import analyse_story
+from briefing.claims import analyse_claims, analyse_story, learned_disagreement
 from briefing.config import parse_config
 from briefing.models import Briefing, Claim, Story, StoryBrief
 from briefing.stance import headline_stance
@@ -39,7 +39,8 @@ def seeds() -> Story:
 
 @pytest.fixture(scope="module")
 def seeds_result(seeds: Story):  # type: ignore[no-untyped-def]
-    return analyse_story(seeds)
+    """The seeds story as the briefing analyses it (with the learned disagreement scorer)."""
+    return analyse_story(seeds, disagreement=learned_disagreement())
 
 
 def test_seeds_kremlin_kursk_claim_is_disputed_by_ukraines_general_staff(seeds_result) -> None:
@@ -220,6 +221,50 @@ SHAPES = [
      "he", "said", "The cause is a virus, which comes from"),
     ("The minister said that reports of the vote would be published on Monday.",
      "minister", "said", "reports of the vote would be published on Monday."),
+    # a named listener and no "that"
+    ("Port director Ilse Maran told Harbour Radio the new quay would open in spring.",
+     "Port director Ilse Maran", "told", "the new quay would open in spring."),
+    # a time phrase before the quotation, a phrase after it
+    ('In a newsletter, Ilse Maran wrote on Friday, "I intend to stay at the port," a pledge '
+     "she repeated later.", "Ilse Maran", "wrote", "I intend to stay at the port"),
+    # the speaker after a quoted question in a sentence of its own
+    ('"Why would the port hide these figures?" Ari Dale and Meg Olin, leaders of the dockers\' '
+     "union, said in a statement.", "Ari Dale and Meg Olin", "said",
+     "Why would the port hide these figures?"),
+    ('"I want to thank everyone who came out tonight," Mayor Petra Lund began.',
+     "Mayor Petra Lund", "began", "I want to thank everyone who came out tonight"),
+    # a place, or a clause naming someone else, inside the description of the speaker
+    ("Newburn, from Tarrow, Vt., said the alarm went off twice.", "Newburn", "said",
+     "the alarm went off twice."),
+    ("Pia Lund, the former mayor whose father is Jon K. Lund, said the bridge was unsafe.",
+     "Pia Lund", "said", "the bridge was unsafe."),
+    ("Professor Ada Roe, acting head of the city's school of nursing, said the wards were full.",
+     "Professor Ada Roe", "said", "the wards were full."),
+    ("One of the former mayors, Sir Ivo Dale, said the bridge had always been safe.",
+     "Sir Ivo Dale", "said", "the bridge had always been safe."),
+    # the speaker inside the sentence: the sentence is the statement
+    ("Even if the levy passes, Mayor Petra Lund said, the pool will stay shut until May.",
+     "Mayor Petra Lund", "said",
+     "Even if the levy passes, Mayor Petra Lund said, the pool will stay shut until May."),
+    # the clause's subject says what follows "saying"
+    ("Lawyers for Tam Orrel filed a motion on Friday, saying the eviction was unlawful.",
+     "Lawyers for Tam Orrel", "said", "the eviction was unlawful."),
+    ("In 2019, Orrel asked for a retrial, saying that there was new evidence in the case.",
+     "Orrel", "said", "there was new evidence in the case."),
+    # the medium of the statement is not its content
+    ("On Monday, police said in a statement they had a warrant to search the call records.",
+     "police", "said", "they had a warrant to search the call records."),
+    # a lead clause before the speaker and a quotation after the verb
+    ('Speaking of the talks with the union, Mayor Petra Lund said, "We will meet again in '
+     'June."', "Mayor Petra Lund", "said", "We will meet again in June"),
+    # a document as the speaker, read out
+    ('The notice reads, in part, "The pool stays shut until the roof is mended."', "notice",
+     "reads", "The pool stays shut until the roof is mended"),
+    ("The lawsuit alleges that the landlord ignored the damp for years.", "lawsuit",
+     "alleges", "the landlord ignored the damp for years."),
+    # answered after a quotation
+    ('"Because every crane must be inspected first, the opening takes time," Maran replied.',
+     "Maran", "replied", "Because every crane must be inspected first, the opening takes time"),
 ]
 
 
@@ -232,6 +277,23 @@ def test_attribution_shapes(sentence: str, actor: str, verb: str, content: str) 
     assert att.verb == verb
     assert sentence[att.content_start : att.content_end] == content
     assert att.stance == "asserts"
+
+
+def test_responded_saying_is_a_statement_and_a_bare_denial_is_shown_only_in_a_dispute() -> None:
+    alone = story(article("a", "Upset, the keeper's son Tam Orrel responded to the notice, "
+                          "saying it's untrue. The zoo reopens on Monday."))
+    claims, _, _ = analyse_story(alone)
+    assert claims == ()
+    found = find_attributions("Tam Orrel responded to the notice, saying the zoo had lied.")
+    assert [(a.actor, a.verb) for a in found] == [("Tam Orrel", "said")]
+
+
+def test_two_people_of_one_trade_are_two_parties() -> None:
+    s = _two_outlets("Actress Lena Voro said the director had shouted at the cast.",
+                     "Actress Mila Strand denied that the director had shouted at the cast.")
+    claims, disputes, _ = analyse_story(s)
+    assert len(disputes) == 1
+    assert [claims[k].actor for k in disputes[0].counter] == ["Actress Mila Strand"]
 
 
 def test_pronoun_speaker_takes_the_previous_speakers_name() -> None:
@@ -437,7 +499,11 @@ def test_seeds_a_counter_that_names_nothing_of_a_claim_does_not_contest_it(seeds
     april = replace(seeds, articles=tuple(a for a in seeds.articles if a.id[:3] != "002"))
     assert 0 < len(april.articles) < len(seeds.articles)
     for grouped in (seeds, april):
-        claims, disputes, _ = analyse_story(grouped)
+        # every counter, before the display caps keep the best-backed three
+        claims, disputes = analyse_claims(
+            grouped, max_claims=1000, disagreement=learned_disagreement(), max_disputes=100,
+            max_counters=100,
+        )
         found = 0
         for dispute in disputes:
             claim = claims[dispute.claim]
@@ -618,6 +684,12 @@ def _two_outlets(first: str, second: str) -> Story:
         ("Club sources said coach Ivo Dorrin would leave the club in May.",
          "Dorrin is set to leave the club in May, according to rumours Dorrin has flatly "
          "denied.", "leave the club", "Dorrin"),
+        # a passive accusation with its accusers named
+        ("Councillor Ada Voss is accused by prosecutors of steering the contract to a friend.",
+         "Voss has denied the allegations.", "steering the contract", "Voss"),
+        # a one-word denial of what the denier is accused of
+        ("Vale allegedly took $20,000 from the club's funds, police said.",
+         "Vale denies wrongdoing.", "took $20,000", "Vale"),
         # ... or about media reports
         ("A tour manager said the singer was seriously ill and had cancelled the autumn dates.",
          "Family members have denied media reports that the singer was ill.", "singer was",
@@ -763,3 +835,218 @@ def test_a_quotation_over_two_sentences_is_the_speakers_throughout() -> None:
         "Rep for Lom", "We deny these charges", True
     )
     assert len(disputes) == 1 and claims[disputes[0].claim].actor == "Police"
+
+
+def test_a_quotation_of_two_sentences_before_its_speaker_is_theirs() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", 'The talks resumed on Tuesday. "We are nearer to a deal than at any time. Nothing '
+        'stands in the way of signing it," Mayor Petra Lund said after the meeting.',
+    )))
+    assert [(c.actor, c.text, c.quoted) for c in claims] == [(
+        "Mayor Petra Lund",
+        "We are nearer to a deal than at any time. Nothing stands in the way of signing it",
+        True,
+    )]
+
+
+def test_a_quotation_going_on_in_a_new_paragraph_stays_the_speakers() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", 'Her father, Aldo Brenn, said: "Moving him to the coast now would be heartless.\n\n'
+        '"This ruling is a grim one for the whole valley."\n\nThe council meets again on Monday.',
+    )))
+    assert [(c.actor, c.text) for c in claims] == [
+        ("Aldo Brenn", "Moving him to the coast now would be heartless"),
+        ("Aldo Brenn", "This ruling is a grim one for the whole valley"),
+    ]
+
+
+def test_according_to_after_a_time_phrase_attributes_what_follows() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", "Late on the night of June 3, according to court filings, Orrin Vale forced the "
+        "door of a pharmacy in Tarrow and took cash from the till.",
+    )))
+    assert [c.text for c in claims] == [
+        "Orrin Vale forced the door of a pharmacy in Tarrow and took cash from the till."
+    ]
+
+
+def test_negating_the_next_word_contradicts_another_partys_claim() -> None:
+    s = _two_outlets(
+        "Prosecutors said her refusal to answer questions showed a lack of candour.",
+        "Her lawyer said her refusal did not show a lack of candour at all.",
+    )
+    for scorer in (None, learned_disagreement()):
+        claims, disputes, _ = analyse_story(s, disagreement=scorer)
+        assert len(disputes) == 1
+        assert claims[disputes[0].claim].actor == "Prosecutors"
+        assert [claims[k].actor for k in disputes[0].counter] == ["Her lawyer"]
+
+
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        # a woman of title spoke in between: "she" is her
+        ("Premier Tom Ashby said the visit was a great honour for the town. Wearing green, the "
+         "Duchess greeted the crowd at the gates. “I thank you all for your warm welcome,” she "
+         "said.", ["Premier Tom Ashby", "The Duchess"]),
+        # nobody spoke before: the titled man of the sentence before
+        ("The new King, in a grey uniform, promised a humbler court. “We are a great nation,” he "
+         "told the chamber.", ["The King"]),
+        # the pronoun's own sentence names someone else as its subject
+        ("Premier Tom Ashby said the visit was a great honour for the town. Harlow was asked to "
+         "speak after she said the town had been kind to her family.", ["Premier Tom Ashby"]),
+    ],
+)
+def test_she_does_not_point_back_past_someone_else(text: str, actors: list[str]) -> None:
+    claims, _, _ = analyse_story(story(article("a", text)))
+    assert [c.actor for c in claims] == actors
+
+
+def test_a_denial_that_only_points_back_shows_the_speakers_own_words() -> None:
+    s = story(
+        article("a", "Police said the singer Orla Vane was arrested for drunk driving in Tarrow."),
+        article("b", "The singer Orla Vane denied the charges against her. She is due in court "
+                "in May."),
+        article("c", 'A rep for Vane released a statement saying, "Orla is well and working. '
+                'We deny these charges."'),
+    )
+    claims, disputes, _ = analyse_story(s)
+    assert len(disputes) == 1
+    [counter] = [claims[k] for k in disputes[0].counter]
+    assert (counter.text, counter.quoted, counter.origins) == ("We deny these charges", True, 2)
+
+
+def test_a_denial_ends_before_the_deniers_next_deed() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", "Police said Tam Orrel stole the painting. Orrel denied the allegations and was "
+        "not charged, and the case was dropped.",
+    )))
+    assert [(c.actor, c.text) for c in claims] == [
+        ("Police", "Tam Orrel stole the painting."), ("Orrel", "the allegations"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a comparison, not a statement
+        "She wants a rival with a better claim than Ashby believes he could ever muster.",
+        # 'they' is the sentence's own subject, not the previous speaker
+        "Premier Tom Ashby said the visit was an honour. Pell and Orme had not cleared their "
+        "stunt with the board – and, they said, they got plenty of dirty looks.",
+    ],
+)
+def test_no_statement_is_given_to_the_wrong_speaker(text: str) -> None:
+    claims, _, _ = analyse_story(story(article("a", text)))
+    assert all(c.actor == "Premier Tom Ashby" for c in claims)
+
+
+def test_words_after_a_quotation_and_its_speaker_are_not_the_statement() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", '"In light of the leak of my records, which is a crime. I will be calling the '
+        'police," Mayor Ivo Dale wrote, oddly tagging his own chief of staff.',
+    )))
+    assert [(c.actor, c.text) for c in claims] == [(
+        "Mayor Ivo Dale",
+        "In light of the leak of my records, which is a crime. I will be calling the police",
+    )]
+
+
+def test_a_denial_right_after_a_statement_answers_it() -> None:
+    claims, disputes, _ = analyse_story(story(article(
+        "a", 'Festival director Ines Pahl said, "It would be wrong to let someone collect the '
+        'prize wearing a bear costume." (Agents for the painter Olek Varn denied that he had '
+        "ever worn a bear costume in public.)",
+    )))
+    assert len(disputes) == 1
+    assert claims[disputes[0].claim].actor == "Festival director Ines Pahl"
+    assert claims[disputes[0].counter[0]].stance == "denies"
+
+
+def test_he_points_back_to_a_speaker_named_with_a_nickname() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", '"The board missed every big trend," analyst Tomas “Tom” Brell said by email. '
+        '"Most people expect the chief to leave within a year," he noted.',
+    )))
+    assert [(c.actor, c.verb) for c in claims] == [("Brell", "said"), ("Brell", "noted")]
+
+
+def test_both_sides_of_a_dispute_are_shown_past_the_claims_cap() -> None:
+    from briefing.claims import MAX_CLAIMS
+
+    topics = ["the ferry timetable", "the bus fares", "the tram depot", "the school meals",
+              "the library hours", "the harbour wall", "the market rents", "the park lights"]
+    busy = [
+        article(f"n{k}", " ".join(
+            f"Councillor {name} said {topic} would change in spring."
+            for name, topic in zip(["Ama Orr", "Bo Lind", "Cy Rask", "Di Holm"], topics[k::2],
+                                   strict=False)
+        ))
+        for k in range(2)
+    ]
+    s = story(
+        *busy,
+        article("x", "Police said Orrin Vale broke into a pharmacy in Tarrow on Monday."),
+        article("y", "Orrin Vale has pleaded not guilty to the burglary charges."),
+    )
+    claims, disputes, _ = analyse_story(s)
+    assert len(claims) > MAX_CLAIMS
+    assert len(disputes) == 1
+    shown = {claims[disputes[0].claim].actor, *(claims[k].actor for k in disputes[0].counter)}
+    assert shown == {"Police", "Orrin Vale"}
+
+
+def test_the_accused_denying_as_he_is_the_accused() -> None:
+    claims, disputes, _ = analyse_story(story(article(
+        "a", "Police say Orrin Vale broke into a pharmacy in Tarrow. He has denied the "
+        "allegations.",
+    )))
+    assert len(disputes) == 1
+    assert [claims[k].actor for k in disputes[0].counter] == ["Orrin Vale"]
+    claims, disputes, _ = analyse_story(story(article(
+        "a", "Police say Orrin Vale broke into a pharmacy in Tarrow. He said the street was dark.",
+    )))
+    assert [c.actor for c in claims] == ["Police"] and disputes == ()
+
+
+def test_a_quotation_right_after_a_quoted_speaker_is_theirs() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", '"We will reopen the pool in May," Mayor Petra Lund said. "The roof repairs are '
+        'nearly done." The council meets on Monday.\n\n"Nobody asked us," a lifeguard shouted.',
+    )))
+    assert [(c.actor, c.text) for c in claims][:2] == [
+        ("Mayor Petra Lund", "We will reopen the pool in May"),
+        ("Mayor Petra Lund", "The roof repairs are nearly done"),
+    ]
+
+
+def test_a_name_opening_what_he_said_does_not_stop_he_pointing_back() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", "The ring ran for weeks, said police Detective Ana Ruiz.\n\n"
+        "Orrel was the main suspect, she said.",
+    )))
+    assert [(c.actor, c.text) for c in claims][-1] == (
+        "Police Detective Ana Ruiz", "Orrel was the main suspect"
+    )
+
+
+def test_a_statement_rejected_in_the_same_breath_is_disputed_with_the_learned_scorer() -> None:
+    s = story(article(
+        "a", 'Mayor Petra Lund asserted that "the old bridge is perfectly safe," a claim flatly '
+        "rejected by Tomas Reyne, the harbour engineer.",
+    ))
+    claims, disputes, _ = analyse_story(s, disagreement=learned_disagreement())
+    assert len(disputes) == 1
+    assert claims[disputes[0].claim].actor == "Mayor Petra Lund"
+    assert [claims[k].actor for k in disputes[0].counter] == ["Tomas Reyne"]
+
+
+def test_a_denial_going_on_contests_what_the_denial_contested() -> None:
+    s = story(article(
+        "a", "The ministry said its troops had fully retaken the valley of Orsk. Rebel spokesman "
+        "Ivo Dale rejected the claim. Dale said rebel units still hold its northern villages.",
+    ))
+    claims, disputes, _ = analyse_story(s, disagreement=learned_disagreement())
+    assert len(disputes) == 1
+    counters = [claims[k].text for k in disputes[0].counter]
+    assert any("still hold its northern villages" in t for t in counters), counters
