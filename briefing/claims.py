@@ -34,6 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .attribution import PRONOUNS, ROLE_MODIFIERS, ROLE_NOUNS, Attribution, find_attributions
 from .figures import extract_figures, group_figures
+from .fullnames import full_names, in_full
 from .models import Claim, Dispute, FigureSet, Stance, Story
 from .parties import PARTY_MODIFIERS, country_of, party_of, speaker
 from .stance import wordset
@@ -349,9 +350,19 @@ def _items_for_story(story: Story) -> list[_Item]:
             items.append(item)
             previous = item
     _resolve_aliases(items)
+    _surnames_in_full(items, full_names(a.text for a in story.articles))
     _join_rebuttals(items)
     _continue_denials(items)
     return items
+
+
+def _surnames_in_full(items: list[_Item], names: dict[str, str]) -> None:
+    """'Morgan told POLITICO' is shown as 'Piers Morgan' when the story names him so."""
+    for item in items:
+        full = in_full(item.actor, names)
+        if full != item.actor:
+            item.actor = full
+            item.party = party_of(full)
 
 
 def _join_rebuttals(items: list[_Item]) -> None:

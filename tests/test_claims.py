@@ -672,10 +672,10 @@ def _two_outlets(first: str, second: str) -> Story:
     [
         # worded differently: not one content word in common
         ("The panel concluded that Tomas Brell struck his sister during the argument.",
-         "Brell denied that he harmed her.", "struck his sister", "Brell"),
+         "Brell denied that he harmed her.", "struck his sister", "Tomas Brell"),
         # an accusation against the denier
         ("Investigators say councillor Ada Voss broke procurement law when she awarded the "
-         "contract.", "Voss has denied any wrongdoing.", "broke procurement law", "Voss"),
+         "contract.", "Voss has denied any wrongdoing.", "broke procurement law", "Ada Voss"),
         # the denial reported by someone else
         ("Prosecutors said the mayor took bribes from a building firm.",
          "“The mayor has denied the allegations,” the spokeswoman said.", "took bribes",
@@ -683,10 +683,10 @@ def _two_outlets(first: str, second: str) -> Story:
         # the denial inside a clause about a rumour
         ("Club sources said coach Ivo Dorrin would leave the club in May.",
          "Dorrin is set to leave the club in May, according to rumours Dorrin has flatly "
-         "denied.", "leave the club", "Dorrin"),
+         "denied.", "leave the club", "Ivo Dorrin"),
         # a passive accusation with its accusers named
         ("Councillor Ada Voss is accused by prosecutors of steering the contract to a friend.",
-         "Voss has denied the allegations.", "steering the contract", "Voss"),
+         "Voss has denied the allegations.", "steering the contract", "Ada Voss"),
         # a one-word denial of what the denier is accused of
         ("Vale allegedly took $20,000 from the club's funds, police said.",
          "Vale denies wrongdoing.", "took $20,000", "Vale"),
@@ -922,7 +922,7 @@ def test_a_denial_ends_before_the_deniers_next_deed() -> None:
         "not charged, and the case was dropped.",
     )))
     assert [(c.actor, c.text) for c in claims] == [
-        ("Police", "Tam Orrel stole the painting."), ("Orrel", "the allegations"),
+        ("Police", "Tam Orrel stole the painting."), ("Tam Orrel", "the allegations"),
     ]
 
 
