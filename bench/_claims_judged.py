@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench._claims_labelled import LABELS_DIR, story_of
-from briefing.claims import DisagreementScorer, analyse_story
+from briefing.claims import Disagreement, DisagreementScorer, analyse_story, learned_disagreement
 from briefing.models import Claim
 
 JUDGED = LABELS_DIR / "judged.json"
@@ -41,9 +41,12 @@ def bench_judged(
     judged_path: Path = JUDGED,
     *,
     splits: Sequence[str] = ("dev", "holdout"),
-    disagreement: DisagreementScorer | None = None,
+    disagreement: Disagreement | DisagreementScorer | str | None = "learned",
 ) -> dict[str, dict[str, float]]:
-    """Judged precision of the claims analyse_story shows on the labelled stories."""
+    """Judged precision of the claims analyse_story shows on the labelled stories (with the
+    learned disagreement scorer, as the briefing runs it, unless told otherwise)."""
+    if isinstance(disagreement, str):
+        disagreement = learned_disagreement()
     if not judged_path.exists():
         print("judged claims: no bench/claims_labels/judged.json, skipped")
         return {}

@@ -33,6 +33,10 @@ Usage: .venv/bin/python bench/claims.py [--shared PATH] [--fnc-limit N]
     precision / recall, and why each labelled dispute is missed (a side not extracted, not
     linked, cut by the caps), dev and holdout apart. The matching rules are in
     bench/_claims_labelled.py. --labelled-only --rules-only also scores the rules alone.
+(f) Claim precision judged by reading (bench/claims_labels/judged.json, bench/_claims_judged.py):
+    each claim shown on the labelled stories judged right or wrong against its article by a
+    reader who saw neither the code nor the labels; claims whose wording changed since they
+    were judged are counted as unjudged and left out.
 
 Baselines: majority class and "any denial word in the headline" for Emergent; "always
 disagree" and "any denial word anywhere in the body" for FNC-1.
@@ -58,6 +62,7 @@ from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._claims_judged import bench_judged
 from bench._claims_labelled import bench_labelled
 from briefing import learned_stance
 from briefing.claims import analyse_story, contests, denial_statements, learned_disagreement
@@ -358,13 +363,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.rules_only:
             bench_labelled(sample, disagreement=None)
         labelled = bench_labelled(sample, verbose=args.verbose)
-        print(json.dumps({"labelled": labelled}))
+        judged = bench_judged(sample)
+        print(json.dumps({"labelled": labelled, "judged": judged}))
         return 0
     emergent = bench_emergent(data / "emergent")
     fnc = bench_fnc(data / "fnc1", args.fnc_limit)
     seeds = bench_seeds(args.shared / "seeds")
     multinews = bench_multinews(sample)
     labelled = bench_labelled(sample, verbose=args.verbose)
+    judged = bench_judged(sample)
     print(json.dumps({
         "emergent_accuracy": round(emergent["accuracy"], 4),
         "emergent_f1": {label: round(emergent[f"{label}_f1"], 4) for label in LABELS},
@@ -404,6 +411,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             for split, figures in labelled.items()
             for key, value in figures.items()
             if key in LABELLED_KEYS
+        },
+        **{
+            f"judged_{split}_{key}": value
+            for split, figures in judged.items()
+            for key, value in figures.items()
         },
     }))
     return 0
