@@ -113,6 +113,9 @@ _TOKEN = re.compile(r"[\w’'.-]*\w[’']?|[“”\"«»]|[,;:()–—|]")
 _ABBREVIATION = re.compile(r"(?:^|\.)[A-Za-z]$|^(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sen|Rep|Gov|Jr|Sr)$")
 
 
+ELLIPSIS = "…"
+
+
 @dataclass(frozen=True)
 class Attribution:
     """One attributed statement; spans are offsets into the article text."""
@@ -131,6 +134,18 @@ class Attribution:
     quoted: bool = False
     """The content stood inside quotation marks in the article (a direct quote), not the
     outlet's wording of what was said (reported speech)."""
+    elided: tuple[int, int] | None = None
+    """The speaker's own words of attribution inside the content ("..., Rubio said, ..."),
+    left out of the statement and marked with an ellipsis."""
+
+    def content(self, text: str) -> str:
+        """The statement's words: a slice of ``text``, or two slices joined by " … " when the
+        attribution stands in the middle of the sentence."""
+        if self.elided is None:
+            return text[self.content_start : self.content_end]
+        head = text[self.content_start : self.elided[0]].rstrip(" ,;")
+        tail = text[self.elided[1] : self.content_end].lstrip(" ,;")
+        return f"{head} {ELLIPSIS} {tail}"
 
 
 @dataclass(frozen=True)
@@ -676,6 +691,7 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
         told = _TOLD_WHOM.match(after) if verb in _TELL_VERBS and not that else None
         if verb in _NEEDS_THAT and not (that or told or trailing or quote_follows):
             continue
+        elided: tuple[int, int] | None = None
         if told:
             c_start, c_end = _trim(text, tok.end + told.end(), end)
         elif that:
@@ -688,7 +704,9 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
                 r"(?:\band|\bbut|[–—-])\s*$", text[c_start:c_end]
             ):
                 # "Even if he had won, Rubio said, the victory could prove pyrrhic": the
-                # speaker stands inside the sentence, which is the statement as a whole
+                # speaker stands inside the sentence, which is the statement as a whole, less
+                # the words of attribution
+                elided = (c_end, tok.end + 1)
                 c_start, c_end = _trim(text, start, end)
         else:
             c_start, c_end = _trim(text, tok.end, end)
@@ -711,6 +729,8 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             continue
         stance_text = text[tok.end : c_end] if c_start >= tok.end else text[c_start:c_end]
         c_start, c_end, quoted_content = _unquote(text, c_start, c_end)
+        if elided is not None and not c_start < elided[0] < elided[1] < c_end:
+            elided = None
         content = text[c_start:c_end]
         return Attribution(
             actor=text[actor[0] : actor[1]],
@@ -728,6 +748,7 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             ),
             sentence=index,
             quoted=quoted_content,
+            elided=elided,
         )
     return None
 
@@ -800,7 +821,10 @@ def _finish(text: str, hit: Attribution) -> Attribution | None:
         and not (hit.stance == "denies" and _DENIED_ACCUSATION.match(text[start:end]))
     ):
         return None
-    return hit if end == hit.content_end else replace(hit, content_end=end)
+    if end == hit.content_end:
+        return hit
+    elided = hit.elided if hit.elided is not None and hit.elided[1] < end else None
+    return replace(hit, content_end=end, elided=elided)
 
 
 _STATEMENT_SAYING = re.compile(
@@ -1098,6 +1122,7 @@ def _quote_after_speaker(
         end=sentence.end,
         content_start=c_start,
         content_end=c_end,
+        elided=None,
         anaphoric=bool(_ANAPHORIC.search(content) or _PRONOUN_SUBJECT.match(content)),
         sentence=index,
         quoted=True,
@@ -1134,6 +1159,7 @@ def _quote_goes_on(
         end=sentence.end,
         content_start=c_start,
         content_end=c_end,
+        elided=None,
         anaphoric=bool(_ANAPHORIC.search(content) or _PRONOUN_SUBJECT.match(content)),
         sentence=index,
         quoted=True,
@@ -1170,6 +1196,6 @@ def _attributions_in_sentence(
         if passive is not None:
             found[-1] = replace(
                 hit, content_start=passive.content_start, content_end=passive.content_end,
-                quoted=passive.quoted,
+                quoted=passive.quoted, elided=passive.elided,
             )
             found.append(passive)

@@ -323,7 +323,7 @@ def _items_for_story(story: Story) -> list[_Item]:
                     continue
                 else:
                     actor = previous.actor
-            content = text[att.content_start : att.content_end]
+            content = att.content(text)
             context = content
             antecedent = _antecedent(text, sentences, att, article.title) if att.anaphoric else ""
             item = _Item(
@@ -957,7 +957,7 @@ def denial_statements(text: str, *, attributed_only: bool = True) -> list[str]:
     for att in find_attributions(text, outlet="" if attributed_only else "outlet"):
         if att.stance != "denies":
             continue
-        content = text[att.content_start : att.content_end]
+        content = att.content(text)
         if att.anaphoric and att.sentence > 0:
             content = f"{sentences[att.sentence - 1].text} {content}"
         denials.append(content)

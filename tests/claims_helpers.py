@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from briefing.models import Article, Story
+from briefing.models import Article, Claim, Story
 
 SEEDS = Path(__file__).resolve().parents[1] / ".." / "shared" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "claims"
@@ -56,3 +56,16 @@ def fixture_story(path: Path) -> Story:
         articles.append(article(meta["id"], text, source=meta["source"], title=title))
         origins[meta["id"]] = meta["origin"]
     return story(*articles, origins=origins)
+
+
+def assert_verbatim(text: str, claim: Claim) -> None:
+    """A claim's words are the article's: one slice of it from ``start`` to ``end``, or slices
+    in order joined by " … " where the speaker's words of attribution were left out."""
+    pieces = claim.text.split(" … ")
+    assert text[claim.start : claim.start + len(pieces[0])] == pieces[0]
+    assert text[claim.end - len(pieces[-1]) : claim.end] == pieces[-1]
+    at = claim.start
+    for piece in pieces:
+        found = text.find(piece, at, claim.end)
+        assert found >= 0, f"{piece!r} is not in the article between its offsets"
+        at = found + len(piece)

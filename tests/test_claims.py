@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from claims_helpers import FIXTURES, SEEDS, article, fixture_story, seed_story, story
+from claims_helpers import (
+    FIXTURES,
+    SEEDS,
+    article,
+    assert_verbatim,
+    fixture_story,
+    seed_story,
+    story,
+)
 
 from briefing import pipeline
 from briefing.attribution import find_attributions
@@ -84,7 +92,7 @@ def test_seeds_claims_are_verbatim_with_exact_offsets(seeds: Story, seeds_result
     assert claims
     for claim in claims:
         text = _article_text(seeds, claim.article_ids[0])
-        assert text[claim.start : claim.end] == claim.text
+        assert_verbatim(text, claim)
         assert claim.origins == len({seeds.origins[a] for a in claim.article_ids})
         assert claim.stance in {"asserts", "denies"}
 
@@ -602,6 +610,28 @@ def test_direct_quote_and_reported_speech_are_told_apart(
     assert claims[0].text == content
     assert claims[0].quoted is quoted
     assert s.articles[0].text[claims[0].start : claims[0].end] == claims[0].text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        ("The ferry will not sail before March, the port authority said, because the pier is "
+         "unsafe.", "The ferry will not sail before March … because the pier is unsafe."),
+        ("Even if the levy passes, Mayor Ines Varga said, the pool cannot reopen this year.",
+         "Even if the levy passes … the pool cannot reopen this year."),
+    ],
+)
+def test_words_of_attribution_inside_a_sentence_are_left_out(sentence: str, content: str) -> None:
+    s = story(article("a", f"The town met on Monday. {sentence}"))
+    claims, _, _ = analyse_story(s)
+    assert [(c.text, c.quoted) for c in claims] == [(content, False)]
+    assert_verbatim(s.articles[0].text, claims[0])
+
+
+def test_attribution_at_the_end_of_a_sentence_is_not_marked_as_left_out() -> None:
+    s = story(article("a", "The ferry will not sail before March, the port authority said."))
+    claims, _, _ = analyse_story(s)
+    assert [c.text for c in claims] == ["The ferry will not sail before March"]
 
 
 @pytest.mark.parametrize(
