@@ -802,9 +802,20 @@ _AND_THEN = re.compile(
 )
 
 
+# "DALLAS – A Dallas priest ...", "LONDON (Reuters) - ...": the place a report was filed from
+_DATELINE_LEAD = re.compile(
+    r"[A-Z][A-Z.’'-]+(?:\s+[A-Z][A-Z.’'-]+)*(?:,\s*[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)?"
+    r"\s*(?:\([^()]{1,30}\)\s*)?[–—-]{1,2}\s+(?=[A-Z“\"])"
+)
+
+
 def _finish(text: str, hit: Attribution) -> Attribution | None:
-    """The statement as kept: a dangling 'and' cut off its end; None for a fragment."""
+    """The statement as kept: a dateline cut off its start and a dangling 'and' off its end;
+    None for a fragment."""
     start, end = hit.content_start, hit.content_end
+    dateline = _DATELINE_LEAD.match(text, start, end)
+    if dateline is not None:
+        start = dateline.end()
     dangling = _DANGLING_END.search(text, start, end)
     if dangling is not None:
         end = dangling.start()
@@ -821,10 +832,12 @@ def _finish(text: str, hit: Attribution) -> Attribution | None:
         and not (hit.stance == "denies" and _DENIED_ACCUSATION.match(text[start:end]))
     ):
         return None
-    if end == hit.content_end:
+    if (start, end) == (hit.content_start, hit.content_end):
         return hit
-    elided = hit.elided if hit.elided is not None and hit.elided[1] < end else None
-    return replace(hit, content_end=end, elided=elided)
+    elided = hit.elided
+    if elided is not None and not start < elided[0] < elided[1] < end:
+        elided = None
+    return replace(hit, content_start=start, content_end=end, elided=elided)
 
 
 _STATEMENT_SAYING = re.compile(

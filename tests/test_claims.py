@@ -628,6 +628,14 @@ def test_words_of_attribution_inside_a_sentence_are_left_out(sentence: str, cont
     assert_verbatim(s.articles[0].text, claims[0])
 
 
+@pytest.mark.parametrize("dateline", ["ESKDALE – ", "ESKDALE (Wire) - ", "ESKDALE, Cumbria -- "])
+def test_a_dateline_is_not_part_of_the_statement(dateline: str) -> None:
+    s = story(article("a", f"{dateline}The ferry will not sail before March, the port authority said."))
+    claims, _, _ = analyse_story(s)
+    assert [c.text for c in claims] == ["The ferry will not sail before March"]
+    assert_verbatim(s.articles[0].text, claims[0])
+
+
 def test_attribution_at_the_end_of_a_sentence_is_not_marked_as_left_out() -> None:
     s = story(article("a", "The ferry will not sail before March, the port authority said."))
     claims, _, _ = analyse_story(s)
