@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from bench._claims_labelled import LABELS_DIR, story_of
-from briefing.claims import Disagreement, DisagreementScorer, analyse_story, learned_disagreement
+from briefing.claims.disputes import Disagreement, DisagreementScorer, learned_disagreement
+from briefing.claims.ledger import analyse_story
 from briefing.models import Claim
 
 JUDGED = LABELS_DIR / "judged.json"

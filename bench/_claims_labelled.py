@@ -41,7 +41,7 @@ Matching rules (written before any figure was looked at):
   (c) truncated or adjective-only actor: a name whose last word is an adjective and not a
       noun: one of "jewish democratic regional local national federal state senior former top
       deputy foreign military" or a nationality adjective (a word pycountry-based
-      ``briefing.parties.country_of`` maps to a country while not being the country's name:
+      ``briefing.claims.parties.country_of`` maps to a country while not being the country's name:
       German, Ukrainian, Chinese: ending in -an -ese -ish -ch -i, not a capital such as Tehran).
       (First written as "any word ending in -ese -ish -ian -ic
       -al"; that flagged nouns such as "official", so it was replaced by the rule above before
@@ -84,16 +84,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from briefing.claims import (
-    Disagreement,
-    DisagreementScorer,
-    analyse_claims,
-    analyse_story,
-    learned_disagreement,
-)
+from briefing.claims.disputes import Disagreement, DisagreementScorer, learned_disagreement
+from briefing.claims.ledger import analyse_claims, analyse_story
+from briefing.claims.parties import country_of
+from briefing.claims.stance import wordset
 from briefing.models import Article, Claim, Dispute, FigureSet, Story
-from briefing.parties import country_of
-from briefing.stance import wordset
 
 LABELS_DIR = Path(__file__).resolve().parent / "claims_labels"
 MIN_DOC_CHARS = 300

@@ -5,7 +5,7 @@ Usage: .venv/bin/python bench/claims.py [--shared PATH] [--fnc-limit N]
 (a) Emergent (Ferreira & Vlachos 2016), the official 524-row test split (the union of the
     authors' official-test-correct/-errors files): each article headline's stance towards its
     claim, for / against / observing. Two methods: the rules alone
-    (briefing.stance.rule_headline_stance: denial verbs and cues -> against; attribution or
+    (briefing.claims.stance.rule_headline_stance: denial verbs and cues -> against; attribution or
     hedging -> observing; else for) and the learned model briefing.stance.headline_stance
     uses (briefing.learned_stance: logistic regression on word n-grams + the rules, trained by
     scripts/train_stance.py on the other 2,071 rows, articleId not in the test split). Those
@@ -64,11 +64,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._claims_judged import bench_judged
 from bench._claims_labelled import bench_labelled
-from briefing import learned_stance
-from briefing.claims import analyse_story, contests, denial_statements, learned_disagreement
-from briefing.learned_stance import disagreement, disagreement_threshold
+from briefing.claims import learned_stance
+from briefing.claims.disputes import contests, denial_statements, learned_disagreement
+from briefing.claims.learned_stance import disagreement, disagreement_threshold
+from briefing.claims.ledger import analyse_story
+from briefing.claims.stance import DENY_VERBS, has_denial_cue, headline_stance, rule_headline_stance
 from briefing.models import Article, Story
-from briefing.stance import DENY_VERBS, has_denial_cue, headline_stance, rule_headline_stance
 from briefing.text import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -179,7 +179,8 @@ class StageClock:
 
 
 def _build_clock() -> StageClock:
-    from briefing import claims, cluster, dedup, pipeline, summarize
+    from briefing import cluster, dedup, pipeline, summarize
+    from briefing.claims import ledger
     from briefing.store import Store
 
     clock = StageClock()
@@ -190,7 +191,7 @@ def _build_clock() -> StageClock:
     clock.wrap(cluster, "rank_stories", "rank")
     clock.wrap(summarize, "choose_headline", "headline")
     clock.wrap(summarize, "summarize_story", "summarize")
-    clock.wrap(claims, "analyse_story", "claims")
+    clock.wrap(ledger, "analyse_story", "claims")
     return clock
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .figures import extract_figures, figures_moved
+from .claims.figures import extract_figures, figures_moved
 from .models import Claim, Story, StoryBrief, StoryChanges
 from .terms import content_terms
 

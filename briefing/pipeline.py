@@ -65,7 +65,9 @@ def build_briefing(
     steps = steps or Steps()
     # The grouping and text stages load scikit-learn and NLTK (seconds); `briefing collect` and
     # the daemon's collect job do not need them, so they are imported when a briefing is built.
-    from . import claims, cluster, dedup, summarize
+    from . import cluster, dedup, summarize
+    from .claims import ledger
+    from .claims.disputes import learned_disagreement
 
     date = briefing_date(as_of, config.tz)
     start, end = window(as_of, config.window_hours)
@@ -80,9 +82,11 @@ def build_briefing(
     stories = cluster.rank_stories(stories, now=as_of, limit=config.max_stories)
     briefs = []
     steps.step("summarising stories and checking claims", total=len(stories))
-    disagreement = claims.learned_disagreement()
+    disagreement = learned_disagreement()
     for rank, story in enumerate(stories, start=1):
-        story_claims, disputes, figures = claims.analyse_story(story, disagreement=disagreement)
+        story_claims, story_disputes, figures = ledger.analyse_story(
+            story, disagreement=disagreement
+        )
         briefs.append(
             StoryBrief(
                 story=story,
@@ -94,7 +98,7 @@ def build_briefing(
                     max_sentences=config.summary.max_sentences,
                 ),
                 claims=story_claims,
-                disputes=disputes,
+                disputes=story_disputes,
                 figures=figures,
                 rank=rank,
             )
@@ -130,7 +134,8 @@ def with_changes(
     store: Store, briefs: list[StoryBrief], prior: list[Story], date: str
 ) -> list[StoryBrief]:
     """Developing stories with what they add since the last briefing that showed them."""
-    from . import changes, claims
+    from . import changes
+    from .claims import disputes, ledger
 
     earlier = {p.id: p for p in prior}
     developing = [b.story.id for b in briefs if b.story.developing and b.story.id in earlier]
@@ -142,8 +147,8 @@ def with_changes(
         before = earlier.get(brief.story.id)
         since = last_dates.get(brief.story.id)
         if brief.story.developing and before is not None and since is not None:
-            earlier_claims: tuple[Claim, ...] = claims.analyse_claims(
-                before, max_claims=1000, disagreement=claims.learned_disagreement()
+            earlier_claims: tuple[Claim, ...] = ledger.analyse_claims(
+                before, max_claims=1000, disagreement=disputes.learned_disagreement()
             )[0]
             found = changes.story_changes(brief, before, earlier_claims, since)
             brief = replace(brief, changes=found)
@@ -211,7 +216,8 @@ def edition_contents(
 def changes_for_selection(store: Store, briefing: Briefing, key: str) -> Briefing:
     """``briefing`` (one selection's edition) with each developing story compared with what
     that selection's editions last showed of it: nothing when they never showed it."""
-    from . import changes, claims
+    from . import changes
+    from .claims import disputes, ledger
 
     developing = [b.story.id for b in briefing.stories if b.changes is not None]
     if not developing:
@@ -231,8 +237,8 @@ def changes_for_selection(store: Store, briefing: Briefing, key: str) -> Briefin
                     through_date=since,
                 )
                 earlier = Story(brief.story.id, tuple(articles), {a.id: a.id for a in articles})
-                earlier_claims = claims.analyse_claims(
-                    earlier, max_claims=1000, disagreement=claims.learned_disagreement()
+                earlier_claims = ledger.analyse_claims(
+                    earlier, max_claims=1000, disagreement=disputes.learned_disagreement()
                 )[0]
                 brief = replace(
                     brief, changes=changes.story_changes(brief, earlier, earlier_claims, since)

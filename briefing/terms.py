@@ -8,7 +8,7 @@ from functools import lru_cache
 from nltk.stem.snowball import SnowballStemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from .stance import DENY_VERBS, wordset
+from .claims.stance import DENY_VERBS, wordset
 from .text import words
 
 _NOISE_WORDS = DENY_VERBS | wordset(

@@ -1,4 +1,4 @@
-"""Train the two stance models shipped in briefing/models_data (see briefing/learned_stance.py).
+"""Train the two stance models shipped in briefing/models_data (see briefing/claims/learned_stance.py).
 
 Usage: .venv/bin/python scripts/train_stance.py [--emergent DIR] [--fnc DIR] [--out DIR]
        [--trees N]
@@ -39,7 +39,7 @@ from sklearn.model_selection import GroupKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from briefing.learned_stance import (
+from briefing.claims.learned_stance import (
     DISAGREE_MODEL,
     HEADLINE_MODEL,
     Features,

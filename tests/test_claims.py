@@ -22,11 +22,12 @@ from claims_helpers import (
 )
 
 from briefing import pipeline
-from briefing.attribution import find_attributions
-from briefing.claims import analyse_claims, analyse_story, learned_disagreement
+from briefing.claims.attribution import find_attributions
+from briefing.claims.disputes import learned_disagreement
+from briefing.claims.ledger import analyse_claims, analyse_story
+from briefing.claims.stance import headline_stance
 from briefing.config import parse_config
 from briefing.models import Briefing, Claim, Story, StoryBrief
-from briefing.stance import headline_stance
 from briefing.store import Store
 
 
@@ -550,7 +551,7 @@ def test_sample_rate_cut_new_and_old_rate_do_not_disagree(sample_briefing: Brief
 
 
 def test_a_story_shows_at_most_four_disputes_each_with_at_most_three_counters() -> None:
-    from briefing.claims import MAX_COUNTERS, MAX_DISPUTES
+    from briefing.claims.ledger import MAX_COUNTERS, MAX_DISPUTES
 
     sites = ["bridge", "tunnel", "station", "library", "harbour", "stadium", "museum"]
     months = ["March", "April", "May", "June", "July", "August", "September"]
@@ -630,7 +631,8 @@ def test_words_of_attribution_inside_a_sentence_are_left_out(sentence: str, cont
 
 @pytest.mark.parametrize("dateline", ["ESKDALE – ", "ESKDALE (Wire) - ", "ESKDALE, Cumbria -- "])
 def test_a_dateline_is_not_part_of_the_statement(dateline: str) -> None:
-    s = story(article("a", f"{dateline}The ferry will not sail before March, the port authority said."))
+    text = f"{dateline}The ferry will not sail before March, the port authority said."
+    s = story(article("a", text))
     claims, _, _ = analyse_story(s)
     assert [c.text for c in claims] == ["The ferry will not sail before March"]
     assert_verbatim(s.articles[0].text, claims[0])
@@ -1010,7 +1012,7 @@ def test_he_points_back_to_a_speaker_named_with_a_nickname() -> None:
 
 
 def test_both_sides_of_a_dispute_are_shown_past_the_claims_cap() -> None:
-    from briefing.claims import MAX_CLAIMS
+    from briefing.claims.ledger import MAX_CLAIMS
 
     topics = ["the ferry timetable", "the bus fares", "the tram depot", "the school meals",
               "the library hours", "the harbour wall", "the market rents", "the park lights"]

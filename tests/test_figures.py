@@ -10,8 +10,8 @@ import pytest
 from claims_helpers import FIXTURES, NOW, SEEDS, article, fixture_story, seed_story, story
 
 from briefing import briefing_json
-from briefing.claims import analyse_figures
-from briefing.figures import extract_figures
+from briefing.claims.figures import extract_figures
+from briefing.claims.ledger import analyse_figures
 from briefing.models import Briefing, FigureSet, StoryBrief
 
 

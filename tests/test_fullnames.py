@@ -1,4 +1,4 @@
-from briefing.fullnames import full_names, in_full
+from briefing.claims.fullnames import full_names, in_full
 
 TEXTS = [
     "Harbour master Olga Brandt said the pier would reopen. Brandt added that repairs were paid.",

@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 
-from briefing.learned_stance import (
+from briefing.claims.learned_stance import (
     DISAGREE_MODEL,
     HEADLINE_MODEL,
     LinearModel,
@@ -26,7 +26,7 @@ from briefing.learned_stance import (
     headline_features,
     load_model,
 )
-from briefing.stance import headline_stance, rule_headline_stance
+from briefing.claims.stance import headline_stance, rule_headline_stance
 
 ROOT = Path(__file__).resolve().parents[1]
 

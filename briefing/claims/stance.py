@@ -146,7 +146,7 @@ def rule_headline_stance(headline: str) -> HeadlineStance:
 def headline_stance(headline: str) -> HeadlineStance:
     """How a headline relates to the claim it reports: refutes it ("against"), reports it as
     someone's unverified claim ("observing"), or states it as fact ("for"). Decided by the
-    learned model of :mod:`briefing.learned_stance` (word n-grams and the rules above as
+    learned model of :mod:`briefing.claims.learned_stance` (word n-grams and the rules above as
     features); :func:`rule_headline_stance` is the rules alone."""
     from .learned_stance import learned_headline_stance
 

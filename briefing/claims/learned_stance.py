@@ -3,7 +3,7 @@ trained by scripts/train_stance.py.
 
 - :func:`learned_headline_stance`: a headline's stance towards the claim it reports (for /
   against / observing), from word n-grams and the hand-written rules of
-  :mod:`briefing.stance`; trained on the Emergent rows outside its official test split.
+  :mod:`briefing.claims.stance`; trained on the Emergent rows outside its official test split.
 - :func:`disagreement`: the probability that a text (an article body or a single sentence)
   denies or contradicts a claim, from denial cues near content shared with the claim, by
   gradient-boosted trees trained on FNC-1 train; :func:`disagrees` applies the cut chosen on
@@ -25,6 +25,8 @@ from importlib.resources import files
 from itertools import pairwise
 from typing import cast
 
+from ..terms import content_terms
+from ..text import split_sentences, words
 from .stance import (
     DENY_VERBS,
     HeadlineStance,
@@ -35,8 +37,6 @@ from .stance import (
     rule_headline_stance,
     wordset,
 )
-from .terms import content_terms
-from .text import split_sentences, words
 
 HEADLINE_MODEL = "headline_stance.json"
 DISAGREE_MODEL = "disagreement.json"
@@ -68,7 +68,7 @@ def _tokens(text: str) -> list[str]:
 
 def headline_features(headline: str) -> Features:
     """Word unigrams and bigrams of the headline, its first word, a question mark, and what
-    the hand-written rules of :mod:`briefing.stance` say about it."""
+    the hand-written rules of :mod:`briefing.claims.stance` say about it."""
     tokens = _tokens(headline)
     features: Features = {f"w:{t}": 1.0 for t in tokens}
     features.update({f"b:{a} {b}": 1.0 for a, b in pairwise(tokens)})

@@ -23,11 +23,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .models import Article, FigureMove, FigureSet, FigureValue
+from ..models import Article, FigureMove, FigureSet, FigureValue
+from ..terms import content_terms
+from ..text import split_sentences
 from .parties import country_mentions, country_of
 from .stance import wordset
-from .terms import content_terms
-from .text import split_sentences
 
 
 def _in_order(words: str) -> list[str]:

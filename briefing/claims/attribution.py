@@ -21,9 +21,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .models import Stance
+from ..models import Stance
+from ..text import Span, split_sentences
 from .stance import DENY_VERBS, is_denial, outlet_denies, wordset
-from .text import Span, split_sentences
 
 REPORTING_VERBS = wordset(
     """say says said claim claims claimed announce announces announced confirm confirms confirmed
