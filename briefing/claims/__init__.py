@@ -5,7 +5,8 @@ cannot all be true). Pure: a Story in, plain data out; every text is verbatim wi
 Its parts, in the order a story goes through them:
 
 - ``attribution``: who said what in each sentence (speaker, verb, stance, the statement's span,
-  direct quote or reported speech); fragments and non-speakers are dropped.
+  direct quote or reported speech); fragments and non-speakers are dropped. It finds the
+  speaker's span with ``actors`` and tells quotations apart with ``quotes``.
 - ``speakers``: the statements of each article with speakers resolved (pronouns to the previous
   speaker, surnames to the fullest name the story gives), each denial tied to what it answers
   in its own article; ``parties`` puts each speaker in a party (country, organisation, name).

@@ -1,6 +1,7 @@
 """Which statement contests which: a denial linked to the claim it answers, an accusation to the
 accused party's denial, a statement saying the opposite of another party's claim; the learned
 disagreement scorer plugs in here."""
+
 from __future__ import annotations
 
 import re
@@ -10,7 +11,8 @@ from dataclasses import dataclass
 
 from ..terms import content_terms
 from ..text import split_sentences
-from .attribution import ROLE_MODIFIERS, ROLE_NOUNS, find_attributions
+from .actors import ROLE_MODIFIERS, ROLE_NOUNS
+from .attribution import find_attributions
 from .items import Group, Item, Similarity
 from .parties import country_of, party_of
 from .stance import wordset

@@ -1,5 +1,6 @@
 """The statements of a story as the ledger works on them: one attributed statement (Item), the
 statements merged as one claim (Group), and the content similarity that compares them."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

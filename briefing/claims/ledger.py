@@ -1,5 +1,6 @@
 """The Key claims of a story: statements of one party that say the same thing merged into one claim
 with its independent origins counted, disputes linked, the strongest kept."""
+
 from __future__ import annotations
 
 import re
@@ -7,7 +8,7 @@ import re
 import numpy as np
 
 from ..models import Claim, Dispute, FigureSet, Story
-from .attribution import ROLE_MODIFIERS, ROLE_NOUNS
+from .actors import ROLE_MODIFIERS, ROLE_NOUNS
 from .disputes import TITLE_WORDS, Disagreement, DisagreementScorer, as_disagreement, link_disputes
 from .figures import extract_figures, group_figures
 from .items import Group, Item, Similarity

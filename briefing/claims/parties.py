@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import pycountry
 
-from .attribution import ROLE_NOUNS
+from .actors import ROLE_NOUNS
 from .stance import wordset
 
 _METONYMS = {

@@ -1,6 +1,7 @@
 """Who said it: the statements of each article with their speakers resolved (pronouns to the
 previous speaker, surnames to the fullest name the story gives, aliases of one speaker joined),
 and each denial tied to what it answers in its own article."""
+
 from __future__ import annotations
 
 import itertools
@@ -11,7 +12,8 @@ from collections.abc import Sequence
 from ..models import Story
 from ..terms import content_terms
 from ..text import Span, split_sentences
-from .attribution import PRONOUNS, ROLE_MODIFIERS, ROLE_NOUNS, Attribution, find_attributions
+from .actors import PRONOUNS, ROLE_MODIFIERS, ROLE_NOUNS
+from .attribution import Attribution, find_attributions
 from .disputes import ACCUSING, predicate_terms
 from .fullnames import full_names, in_full
 from .items import Item

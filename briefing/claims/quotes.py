@@ -1,0 +1,96 @@
+"""Quotation marks: which characters stand inside them, where a quotation closes, and a statement's
+span with its outer marks taken off (so a direct quote is told from reported speech)."""
+
+from __future__ import annotations
+
+import re
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " ,;:—–-":
+        start += 1
+    while end > start and text[end - 1] in " ,;:—–-":
+        end -= 1
+    return start, end
+
+
+def quoted_mask(text: str, start: int, end: int) -> list[bool]:
+    """For each character of ``text[start:end]``: is it inside quotation marks?"""
+    mask = [False] * (end - start + 1)
+    inside = False
+    for k, ch in enumerate(text[start:end]):
+        if ch in "“«":
+            inside = True
+        elif ch in "”»":
+            inside = False
+        elif ch == '"':
+            inside = not inside
+        mask[k] = inside
+    return mask
+
+
+_OPENING_MARKS = "“«\""
+_CLOSING_MARKS = "”»\""
+ANY_MARK = re.compile(r"[“”«»\"]")
+
+
+def unquote(text: str, start: int, end: int) -> tuple[int, int, bool]:
+    """A content span that is one quotation (`"We will win."`) becomes the words inside the
+    marks, flagged as quoted; any other span is reported speech and stays as it is."""
+    stop = end
+    while stop > start and text[stop - 1] in ".,;:!?":
+        stop -= 1
+    if (
+        stop - start >= 2
+        and text[start] in _OPENING_MARKS
+        and text[stop - 1] in _CLOSING_MARKS
+        and not ANY_MARK.search(text, start + 1, stop - 1)
+    ):
+        inner_start, inner_end = trim(text, start + 1, stop - 1)
+        while inner_end > inner_start and text[inner_end - 1] in ",.":
+            inner_end -= 1
+        if inner_end - inner_start >= 3:
+            return inner_start, inner_end, True
+    if (
+        stop - start >= 4
+        and text[start] in _OPENING_MARKS
+        and not ANY_MARK.search(text, start + 1, end)
+    ):
+        # a quotation that goes on into the next sentence: '“I could hear them.'
+        inner_start, inner_end = trim(text, start + 1, stop)
+        return inner_start, inner_end, True
+    return start, end, False
+
+
+_QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "‘": "’"}
+
+
+def closing_quote(clause: str) -> int:
+    """Index of the quote mark closing the one that opens ``clause``, or -1. A curly single
+    quote closes only after punctuation, so apostrophes ("don’t") are passed over."""
+    opening = clause[0]
+    closing = _QUOTE_PAIRS.get(opening)
+    if closing is None:
+        return -1
+    for k in range(1, len(clause)):
+        if clause[k] != closing:
+            continue
+        if opening == "‘" and clause[k - 1] not in ",.?!":
+            continue
+        return k
+    return -1
+
+
+def quotation_end(text: str, start: int, end: int) -> int:
+    """A content opening with a quotation that closes before a trailing phrase ('"I am
+    staying," a position she repeated later') ends with the quotation."""
+    if start >= end or text[start] not in "“\"":
+        return end
+    close = closing_quote(text[start:end])
+    if close < 0:
+        return end
+    rest = text[start + close + 1 : end]
+    comma = text[start + close - 1] == "," or rest.lstrip().startswith(",")
+    if comma and re.match(r"\s*,?\s*(?:a|an|the|which|who|as|in|on|adding|before|after)\b", rest):
+        return start + close + 1
+    return end
