@@ -255,3 +255,44 @@ def test_one_origins_repeated_value_is_one_value() -> None:
 def test_one_quantity_named_with_different_nouns_is_one_group(first: str, second: str) -> None:
     (group,) = _pair(first, second)
     assert [v.article_id for v in group.values] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Vance earned $4.9 million from his ownership stake in the Orrin fund last year.",
+         "Filings show Vance made another $4.9 million from his stake in the Orrin fund."),
+        ("The filing shows Vance drew more than $5 million in salary at the Orrin fund.",
+         "Vance was paid a $5.2 million salary at the Orrin fund, the filing shows."),
+        ("The Orrin club was fined about $40,000 after the crowd trouble, the league said.",
+         "The league said the Orrin club was fined $42,000 after the crowd trouble."),
+    ],
+)
+def test_a_sum_of_money_is_named_by_the_words_around_it(first: str, second: str) -> None:
+    (group,) = _pair(first, second)
+    assert [v.article_id for v in group.values] == ["a", "b"]
+    assert not group.disagree
+
+
+def test_different_sums_of_one_person_stay_apart() -> None:
+    assert _pair(
+        "Vance earned $4.9 million from his ownership stake in the Orrin fund.",
+        "Vance drew $5 million in salary from the Orrin fund.",
+    ) == ()
+
+
+@pytest.mark.parametrize(
+    "text", ["The shares rose to $45 on Monday.", "Tickets for the Orrin final sold for $60."]
+)
+def test_a_sum_the_words_do_not_name_is_no_figure(text: str) -> None:
+    assert extract_figures(article("a", text), "a") == []
+
+
+def test_two_things_one_outlet_names_together_are_not_a_disagreement() -> None:
+    """Both outlets give both couples' tax bills: $81,200 and $79,400 are two things."""
+    figures = _pair(
+        "The Varga couple paid $81,200 in federal taxes; the Lind couple paid $79,400 in taxes.",
+        "The Lind couple paid $79,400 in federal taxes, while the Vargas paid $81,200 in taxes.",
+    )
+    assert not any(g.disagree for g in figures)
+    assert sorted(v.value for g in figures for v in g.values) == [79_400, 79_400, 81_200, 81_200]

@@ -13,7 +13,9 @@ an alarm.
 Two values count the same thing only when the unit (soldiers = troops), the country, the action
 (sent vs killed) and the words around them agree, and they are within a factor of five of each
 other: news numbers that far apart measure different things. Dates, years, ages, times and
-list labels are not figures.
+list labels are not figures. A sum of money counts only when the words say what it is: a noun
+after it ("$172,100 salary", "$5 million in salary"), before it ("a payoff of $20 million") or
+a verb just before it ("earned", "fined", "paid"); salary, wages and pay are one measure.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ _SCALE = r"(?:\s*(?:thousand|million|billion|trillion|bn|m|k)\b)?"
 _QUALIFIER = (
     r"at least|no fewer than|no less than|more than|over|upwards of|in excess of|above|"
     r"exceeding|nearly|almost|around|about|approximately|roughly|some|an estimated|estimated|"
-    r"close to|up to|as many as|at most|no more than|fewer than|less than|under|below|just over|"
+    r"close to|up to|as many as|as much as|at most|no more than|fewer than|less than|under|"
+    r"below|just over|"
     r"just under|well over"
 )
 _CURRENCY = r"[$£€¥]|US\$"
@@ -73,7 +76,7 @@ _STOP_NP = wordset(
     would could should may might as than that which who while since after before into over
     under during against per each a an the this these those its their his her it they so
     far now already yet still again last next ago more less also only just about around
-    worldwide nationwide overall altogether apiece each"""
+    worldwide nationwide overall altogether apiece each when where if"""
 )
 _VERB_WORDS = wordset(
     """lost left fled died went made took got came saw held fell rose grew ran began became
@@ -173,7 +176,7 @@ def _interval(qualifier: str, low: float, high: float) -> tuple[float, float, st
         return low, math.inf, "more than"
     if q in {"nearly", "almost", "just under"}:
         return round(low * (1 - _APPROX), 6), low, "nearly"
-    if q in {"up to", "as many as", "at most", "no more than"}:
+    if q in {"up to", "as many as", "as much as", "at most", "no more than"}:
         return 0.0, low, "up to"
     if q in {"fewer than", "less than", "under", "below"}:
         return 0.0, low, "less than"
@@ -296,6 +299,49 @@ def _measured_noun(before: str) -> str:
     return m.group(1) if m else ""
 
 
+_MONEY_VERBS = {
+    verb: measure
+    for measure, verbs in {
+        "earned": "earned earn earns earning made make makes making",
+        "payment": "paid pay pays paying",
+        "fine": "fined",
+        "spending": "spent spend spends spending",
+        "cost": "cost costs costing",
+        "value": "worth valued",
+        "raised": "raised raise raises raising",
+        "taken": "took take takes taking stole steal steals stealing stolen embezzled",
+        "donation": "donated donate donates gave give gives giving",
+        "debt": "owes owe owed owing",
+    }.items()
+    for verb in verbs.split()
+}
+# "$5 million in salary", "$60,000 in cash": the noun after "in" says what the sum is, unless
+# it only says what form the money took
+_MONEY_IN = re.compile(r"\s+in\s+([a-z]{3,})\b(?:\s+([a-z]{3,})\b)?")
+_MONEY_FORMS = wordset("cash cheques checks bills coins dollars pounds euros")
+_MONEY_MODIFIERS = wordset(
+    "federal state local city annual yearly total back unpaid additional new extra public"
+)
+
+
+def _money_measure(before: str, after: str) -> str:
+    """What a sum with no noun after it is: '$5 million in salary' -> pay, 'earned another
+    $4.9 million' -> earnings, 'fined $5,000' -> fine; '' when the words do not say."""
+    named = _MONEY_IN.match(after)
+    if named is not None:
+        first, second = named.group(1), named.group(2) or ""
+        noun = second if first in _MONEY_MODIFIERS and second else first  # "in federal taxes"
+        if noun not in _MONEY_FORMS | _STOP_NP | _MONTHS:
+            return _MEASURE_SYNONYMS.get(noun, noun)
+    near = re.findall(r"[a-z]+", before.lower())[-3:]
+    for word in reversed(near):
+        if word in _MONEY_VERBS:
+            return _MONEY_VERBS[word]
+        if word not in {"another", "a", "an", "the", "total", "of", "nearly", "about", "some"}:
+            break
+    return ""
+
+
 def _entity(np_text: str, before: str) -> str:
     for word_pair in re.findall(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?", np_text):
         entity = country_of(word_pair) or country_of(word_pair.split()[0])
@@ -349,7 +395,10 @@ def _figures_in_sentence(
             unit = "percentage points" if "point" in m.group("pct") else "%"
             unit_class, label = f"{unit}:{measure}", measure
         elif m.group("cur"):
-            measure = _unit_class(np_text)[1] or _measured_noun(before.lower())
+            named = _unit_class(np_text)[1] or _measured_noun(before.lower())
+            measure = _MEASURE_SYNONYMS.get(named, named) or _money_measure(
+                before, text[end:s_end]
+            )
             unit_class, unit, label = f"{m.group('cur')}:{measure}", m.group("cur"), measure
         else:
             unit_class, measure = _unit_class(np_text)
@@ -457,7 +506,7 @@ def _disagree(group: list[Figure]) -> bool:
         for b in group[i + 1 :]:
             if a.origin == b.origin or len(a.context & b.context) < MIN_CONTEXT_TO_DISAGREE:
                 continue
-            if a.value.high < b.value.low or b.value.high < a.value.low:
+            if not _overlap(a, b):
                 return True
     return False
 
@@ -479,20 +528,45 @@ def _quantity(group: list[Figure]) -> str:
     return " ".join(parts)
 
 
+def _overlap(a: Figure, b: Figure) -> bool:
+    return not (a.value.high < b.value.low or b.value.high < a.value.low)
+
+
+def _named_together(group: list[Figure], by_article: dict[str, set[float]]) -> bool:
+    """Two values of the group that conflict both stand in one article ("the Obamas paid
+    $98,169, the Bidens $96,378"): the group mixes two things, not two accounts of one."""
+    return any(
+        a.origin != b.origin
+        and not _overlap(a, b)
+        and (
+            b.value.value in by_article[a.value.article_id]
+            or a.value.value in by_article[b.value.article_id]
+        )
+        for i, a in enumerate(group)
+        for b in group[i + 1 :]
+    )
+
+
 def group_figures(figures: Iterable[Figure]) -> tuple[FigureSet, ...]:
     """Group figures by quantity (each article at most once per group); keep the groups that
     at least two independent origins report."""
+    figures = list(figures)
+    by_article: dict[str, set[float]] = {}
+    for fig in figures:
+        by_article.setdefault(fig.value.article_id, set()).add(fig.value.value)
     groups: list[list[Figure]] = []
     for fig in figures:
-        for group in groups:
-            if all(_compatible(fig, other) for other in group):
-                group.append(fig)
-                break
+        fits = [g for g in groups if all(_compatible(fig, other) for other in g)]
+        # a group holding a value this one agrees with first: of two couples' tax bills that
+        # two outlets both give, each joins its own
+        agreeing = [g for g in fits if any(_overlap(fig, other) for other in g)]
+        if fits:
+            (agreeing or fits)[0].append(fig)
         else:
             groups.append([fig])
     sets = []
     for group in groups:
-        if len({f.origin for f in group}) < 2:
+        if len({f.origin for f in group}) < 2 or _named_together(group, by_article):
             continue
         disagree = _disagree(group)
         if not disagree and _conflict(group):
@@ -540,7 +614,7 @@ def figures_moved(earlier: Iterable[Figure], today: Iterable[Figure]) -> tuple[F
 
 def _conflict(group: list[Figure]) -> bool:
     return any(
-        a.origin != b.origin and (a.value.high < b.value.low or b.value.high < a.value.low)
+        a.origin != b.origin and not _overlap(a, b)
         for i, a in enumerate(group)
         for b in group[i + 1 :]
     )
