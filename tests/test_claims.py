@@ -638,6 +638,32 @@ def test_a_dateline_is_not_part_of_the_statement(dateline: str) -> None:
     assert_verbatim(s.articles[0].text, claims[0])
 
 
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        ("The ferry will not sail before March, harbour master Ann Lee said, because the pier is "
+         "unsafe.", "The ferry will not sail before March … because the pier is unsafe."),
+        ("The ferry will not sail before March, harbour master Ann Lee said.",
+         "The ferry will not sail before March"),
+    ],
+)
+def test_a_speaker_with_a_role_the_lexicon_lacks_still_trails_the_statement(
+    sentence: str, content: str
+) -> None:
+    claims, _, _ = analyse_story(story(article("a", sentence)))
+    assert [(c.actor, c.text) for c in claims] == [("Ann Lee", content)]
+
+
+def test_a_speaker_after_a_conjunction_does_not_own_the_clause_before() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", "The ferry will not sail before March, and harbour master Ann Lee said the pier "
+        "would be rebuilt."
+    )))
+    assert [(c.actor, c.text) for c in claims] == [
+        ("Ann Lee", "the pier would be rebuilt.")
+    ]
+
+
 def test_attribution_at_the_end_of_a_sentence_is_not_marked_as_left_out() -> None:
     s = story(article("a", "The ferry will not sail before March, the port authority said."))
     claims, _, _ = analyse_story(s)

@@ -240,10 +240,19 @@ _PASSIVE_DENIAL = re.compile(
 )
 
 
+# "CONTENT, harbour master Ann Lee said": the comma, an article or a few words of the speaker's
+# role, then the speaker; not "CONTENT, and union leader Ann Lee said"
+_TRAILING_LEAD = re.compile(
+    r",\s*(?:(?:[Tt]he|[Aa]n?)\s+)?"
+    r"(?:(?!(?:and|but|or|while|as|when|who|which|that|where|after|before|because|if|since|"
+    r"though|although|so|then|also|said|says|told)\b)[a-z][\w-]*\s+){0,3}$"
+)
+
+
 def _is_trailing(text: str, start: int, actor_start: int, after: str) -> bool:
     """True for 'CONTENT, the Kremlin claimed on April 26': the statement precedes the actor."""
     lead = text[start:actor_start]
-    if not re.search(r",\s*(?:the\s+|a\s+|an\s+)?$", lead, re.IGNORECASE):
+    if not _TRAILING_LEAD.search(lead):
         return False
     lead_words = lead.split()
     if len(lead_words) < 4 or (len(lead_words) <= 6 and lead_words[0].lower() in _INTRO):
@@ -328,7 +337,7 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
         elif that:
             c_start, c_end = trim(text, tok.end + that.end(), end)
         elif trailing:
-            lead_end = re.search(r",\s*(?:the\s+|a\s+|an\s+)?$", text[start : actor[0]], re.I)
+            lead_end = _TRAILING_LEAD.search(text[start : actor[0]])
             assert lead_end is not None
             c_start, c_end = trim(text, start, start + lead_end.start())
             if re.match(r",\s*\S+(?:\s+\S+){2}", text[tok.end : end]) and not re.search(
