@@ -1116,3 +1116,12 @@ def test_a_denial_going_on_contests_what_the_denial_contested() -> None:
     assert len(disputes) == 1
     counters = [claims[k].text for k in disputes[0].counter]
     assert any("still hold its northern villages" in t for t in counters), counters
+
+
+def test_a_sentence_a_page_repeats_with_another_attribution_is_shown_once() -> None:
+    sentence = "The valley produced 12,000 tonnes of waste in 2024"
+    claims, _, _ = analyse_story(story(article(
+        "a", f"{sentence}, according to a Varga Institute report. The mayor spoke on Monday. "
+        f"{sentence}, according to the report."
+    )))
+    assert [(c.actor, c.text) for c in claims] == [("Varga Institute", sentence)]

@@ -186,6 +186,10 @@ def _bare_denial(group: Group) -> bool:
     )
 
 
+def _words_shown(group: Group) -> str:
+    return " ".join(min(group.items, key=_representative).content.casefold().split())
+
+
 def analyse_claims(
     story: Story,
     max_claims: int = MAX_CLAIMS,
@@ -218,12 +222,16 @@ def analyse_claims(
     keep = [g for g in order if g in contested or g in counters]
     # An outlet's own verdict is shown only against the claim it rejects, never as a claim;
     # so is a denial that only points back ("denied the claims", "saying it's untrue").
-    keep += [
-        g for g in order
-        if g not in keep
-        and not groups[g].party.startswith("outlet:")
-        and not _bare_denial(groups[g])
-    ][:max_claims]
+    shown = {_words_shown(groups[g]) for g in keep}
+    others = []
+    for g in order:
+        if g in keep or groups[g].party.startswith("outlet:") or _bare_denial(groups[g]):
+            continue
+        words = _words_shown(groups[g])
+        if words not in shown:  # a page repeating a sentence with another attribution
+            shown.add(words)
+            others.append(g)
+    keep += others[:max_claims]
     keep.sort(key=priority)
     index_of = {g: k for k, g in enumerate(keep)}
     claims = tuple(_to_claim(groups[g], disputed=g in contested) for g in keep)
