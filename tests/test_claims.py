@@ -1125,3 +1125,23 @@ def test_a_sentence_a_page_repeats_with_another_attribution_is_shown_once() -> N
         f"{sentence}, according to the report."
     )))
     assert [(c.actor, c.text) for c in claims] == [("Varga Institute", sentence)]
+
+
+def test_a_quotation_of_several_sentences_before_its_speaker_is_theirs() -> None:
+    text = (
+        "Ines Varga said she heard the alarm.\n\n"
+        "\u201cIt seemed to go on for ever. Everyone was running. Nobody knew where to go. "
+        "I could not see the exit,\u201d she said."
+    )
+    claims, _, _ = analyse_story(story(article("a", text)))
+    assert [(c.actor, c.quoted) for c in claims][-1] == ("Ines Varga", True)
+    assert claims[-1].text == (
+        "It seemed to go on for ever. Everyone was running. Nobody knew where to go. "
+        "I could not see the exit"
+    )
+
+
+@pytest.mark.parametrize("role", ["principal", "superintendent", "witness", "neighbour"])
+def test_common_roles_are_speakers(role: str) -> None:
+    attributions = find_attributions(f"\u201cThe bus was late again,\u201d the {role} said.")
+    assert [(a.actor, a.content_start > 0) for a in attributions] == [(role, True)]

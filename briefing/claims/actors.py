@@ -36,7 +36,9 @@ ROLE_NOUNS = wordset(
     team coach club chamber association organisation organization institute foundation
     commission society coalition federation alliance charity panel jury inquiry watchdog
     members family relatives councillor councilor councillors sheriff detective detectives
-    attorney attorneys publicist rep reps"""
+    attorney attorneys publicist rep reps principal superintendent teacher teachers professor
+    researcher scientist economist doctor doctors nurse witness resident neighbor neighbors
+    neighbour neighbours owner owners student students pastor priest bishop"""
 )
 
 ROLE_MODIFIERS = wordset(

@@ -719,7 +719,13 @@ def find_attributions(text: str, outlet: str = "") -> list[Attribution]:
                 pending = None
                 continue
         asks = _WHOLE_QUESTION.match(sentence.text) is not None
-        if len(found) > before or not (_opens_quote(sentence.text) or asks):
+        # a sentence inside a quotation still open from an earlier one keeps it open
+        inside = (
+            pending is not None
+            and index - pending[1] < _QUOTE_RUN
+            and not ANY_MARK.search(sentence.text)
+        )
+        if len(found) > before or not (_opens_quote(sentence.text) or asks or inside):
             pending = None
         elif (pending is None or asks) and open_quote is None and sentence.text[:1] in "“\"":
             # ('"Why now?" the tenant asked.': the speaker is in the next sentence)
