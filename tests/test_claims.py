@@ -1145,3 +1145,10 @@ def test_a_quotation_of_several_sentences_before_its_speaker_is_theirs() -> None
 def test_common_roles_are_speakers(role: str) -> None:
     attributions = find_attributions(f"\u201cThe bus was late again,\u201d the {role} said.")
     assert [(a.actor, a.content_start > 0) for a in attributions] == [(role, True)]
+
+
+def test_a_sentence_that_ends_with_its_speaker_is_theirs_whatever_verb_comes_first() -> None:
+    attributions = find_attributions(
+        "The treasurer admitted the losses, resigned and left the club in June, the chairman said."
+    )
+    assert [(a.actor, a.verb) for a in attributions] == [("chairman", "said")]

@@ -278,6 +278,21 @@ _WHEN_THEN_QUOTE = re.compile(
 )
 
 
+def _speaker_trails(
+    text: str, later: list[Token], start: int, end: int, quoted: list[bool]
+) -> bool:
+    """'The priest admitted the theft, was suspended and removed, the bishop said.': the
+    sentence ends with its speaker, so an earlier verb is part of what that speaker said."""
+    for tok in later:
+        if tok.text not in REPORTING_VERBS or quoted[tok.start - start]:
+            continue
+        actor = actor_before(text, tok.start, start)
+        if actor is not None and _is_trailing(text, start, actor[0], text[tok.end : end]):
+            rest = text[tok.end : end].strip(" .")
+            return not rest or rest.split()[0].lower() in _TRAILING_STARTERS
+    return False
+
+
 def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None:
     quoted = quoted_mask(text, start, end)
     toks = tokens(text[start:end], start)
@@ -366,6 +381,8 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             _fragment(text[c_start:c_end], after)
             and not (verb in DENY_VERBS and _DENIED_ACCUSATION.match(text[c_start:c_end]))
         ):
+            continue
+        if _speaker_trails(text, toks[k + 1 :], start, end, quoted):
             continue
         stance_text = text[tok.end : c_end] if c_start >= tok.end else text[c_start:c_end]
         c_start, c_end, quoted_content = unquote(text, c_start, c_end)
