@@ -1149,6 +1149,6 @@ def test_common_roles_are_speakers(role: str) -> None:
 
 def test_a_sentence_that_ends_with_its_speaker_is_theirs_whatever_verb_comes_first() -> None:
     attributions = find_attributions(
-        "The treasurer admitted the losses, resigned and left the club in June, the chairman said."
+        "The coach admitted to the losses, resigned and left the club in June, the chairman said."
     )
     assert [(a.actor, a.verb) for a in attributions] == [("chairman", "said")]
