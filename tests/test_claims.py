@@ -1152,3 +1152,21 @@ def test_a_sentence_that_ends_with_its_speaker_is_theirs_whatever_verb_comes_fir
         "The coach admitted to the losses, resigned and left the club in June, the chairman said."
     )
     assert [(a.actor, a.verb) for a in attributions] == [("chairman", "said")]
+
+
+def test_an_article_that_quotes_with_single_marks_has_direct_quotes() -> None:
+    text = (
+        "Ines Varga said the count was close. \u2018We will win the vote,\u2019 she said.\n\n"
+        "\u2018I never walked away. I wanted to see them,\u2019 Tomas Brell told the paper.\n\n"
+        "The harbour authority said the pier was \u2018a ruin\u2019 by then."
+    )
+    s = story(article("a", text))
+    claims, _, _ = analyse_story(s)
+    assert [(c.actor, c.text, c.quoted) for c in claims] == [
+        ("Ines Varga", "the count was close.", False),
+        ("Ines Varga", "We will win the vote", True),
+        ("Tomas Brell", "I never walked away. I wanted to see them", True),
+        ("The harbour authority", "the pier was \u2018a ruin\u2019 by then.", False),
+    ]
+    for claim in claims:
+        assert_verbatim(text, claim)

@@ -38,7 +38,15 @@ from .actors import (
     actor_before,
     tokens,
 )
-from .quotes import ANY_MARK, closing_quote, quotation_end, quoted_mask, trim, unquote
+from .quotes import (
+    ANY_MARK,
+    as_double_quoted,
+    closing_quote,
+    quotation_end,
+    quoted_mask,
+    trim,
+    unquote,
+)
 from .stance import DENY_VERBS, is_denial, outlet_denies, wordset
 
 # Verbs whose object is not what was said unless "that" (or a colon, or a quotation) follows:
@@ -705,6 +713,7 @@ def find_attributions(text: str, outlet: str = "") -> list[Attribution]:
     """Attributed statements in ``text``, in reading order. With ``outlet``, a sentence that
     rejects a claim in the outlet's own voice ("The story is a hoax.") is kept as the outlet's
     denial."""
+    text = as_double_quoted(text)
     found: list[Attribution] = []
     open_quote: Attribution | None = None
     # where a quotation opened in a sentence that named no speaker: '"We are close. There is

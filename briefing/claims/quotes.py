@@ -6,6 +6,29 @@ from __future__ import annotations
 import re
 
 
+def as_double_quoted(text: str) -> str:
+    """An article that quotes with single marks (British style: ‘We will win,’ she said) with
+    those marks swapped for double ones and its nested double marks for single ones, character
+    for character, so every offset stays the article's; any other text is returned unchanged."""
+    singles = text.count("‘")
+    if singles < 2 or singles <= text.count("“") + text.count('"') // 2:
+        return text
+    out = list(text)
+    inside = False
+    for k, ch in enumerate(text):
+        if ch == "\n":
+            inside = False  # a quotation that goes on reopens in the next paragraph
+        elif ch == "‘" and (k == 0 or not text[k - 1].isalnum()):
+            out[k], inside = "“", True
+        elif ch == "’" and inside and not (k + 1 < len(text) and text[k + 1].isalnum()):
+            out[k], inside = "”", False  # not the apostrophe of "she’d"
+        elif ch == "“":
+            out[k] = "‘"
+        elif ch == "”":
+            out[k] = "’"
+    return "".join(out)
+
+
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in " ,;:—–-":
         start += 1
