@@ -1170,3 +1170,19 @@ def test_an_article_that_quotes_with_single_marks_has_direct_quotes() -> None:
     ]
     for claim in claims:
         assert_verbatim(text, claim)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'Ines Varga said in a statement: "The pier will reopen in May."',
+        'Ines Varga confirmed to the Courier yesterday: "The pier will reopen in May."',
+        'Ines Varga rejected any suggestion of delay: "The pier will reopen in May."',
+        'Ines Varga said she expected it: "The pier will reopen in May," she said.',
+    ],
+)
+def test_what_stands_between_the_verb_and_a_quotation_is_not_the_statement(sentence: str) -> None:
+    attributions = find_attributions(sentence)
+    assert [(a.actor, a.content(sentence), a.quoted) for a in attributions] == [
+        ("Ines Varga", "The pier will reopen in May", True)
+    ]

@@ -301,6 +301,11 @@ def _speaker_trails(
     return False
 
 
+# what comes between the verb and a quotation introduced by a colon: the medium, the listener
+# or the object of a rejection ('rejected any suggestion of it: "We are above politics."')
+_LEAD_THEN_QUOTE = re.compile(r"[^“”\"\n:]{1,160}?:\s*(?=[“\"])")
+
+
 def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None:
     quoted = quoted_mask(text, start, end)
     toks = tokens(text[start:end], start)
@@ -384,6 +389,9 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
         when = _WHEN_THEN_QUOTE.match(text, c_start, c_end)
         if when is not None:
             c_start = when.end()  # 'wrote on Monday, "I am staying"': the quotation
+        lead = _LEAD_THEN_QUOTE.match(text, c_start, c_end)
+        if lead is not None and not quoted[lead.end() - start - 1]:
+            c_start = lead.end()  # 'said in a statement: "We agreed ..."': the quotation
         c_end = quotation_end(text, c_start, c_end)
         if c_end - c_start < 3 or (
             _fragment(text[c_start:c_end], after)

@@ -114,6 +114,8 @@ def quotation_end(text: str, start: int, end: int) -> int:
         return end
     rest = text[start + close + 1 : end]
     comma = text[start + close - 1] == "," or rest.lstrip().startswith(",")
-    if comma and re.match(r"\s*,?\s*(?:a|an|the|which|who|as|in|on|adding|before|after)\b", rest):
+    if comma and re.match(
+        r"\s*,?\s*(?:a|an|the|which|who|as|in|on|adding|before|after|he|she|they|we)\b", rest
+    ):
         return start + close + 1
     return end
