@@ -1186,3 +1186,14 @@ def test_what_stands_between_the_verb_and_a_quotation_is_not_the_statement(sente
     assert [(a.actor, a.content(sentence), a.quoted) for a in attributions] == [
         ("Ines Varga", "The pier will reopen in May", True)
     ]
+
+
+def test_a_source_named_after_the_statement_is_not_part_of_it() -> None:
+    sentence = "Tomas Brell maintains he is innocent, according to the court filings."
+    assert [(a.actor, a.content(sentence)) for a in find_attributions(sentence)] == [
+        ("Tomas Brell", "he is innocent")
+    ]
+
+
+def test_a_statement_cut_off_by_a_teaser_is_not_shown() -> None:
+    assert find_attributions("Tomas Brell says the pier closed on Tuesday,...") == []

@@ -482,6 +482,10 @@ _DATELINE_LEAD = re.compile(
 )
 
 
+_ACCORDING_TO_END = re.compile(r",\s+according to\s+[^,;:“”\"]{1,80}?[.]?$")
+_TRUNCATED = re.compile(r",\s*(?:\.\.\.|…)[”\"’]?$")
+
+
 def _finish(text: str, hit: Attribution) -> Attribution | None:
     """The statement as kept: a dateline cut off its start and a dangling 'and' off its end;
     None for a fragment."""
@@ -492,6 +496,12 @@ def _finish(text: str, hit: Attribution) -> Attribution | None:
     dangling = _DANGLING_END.search(text, start, end)
     if dangling is not None:
         end = dangling.start()
+    if hit.verb != "according to" and not hit.quoted:
+        source = _ACCORDING_TO_END.search(text, start, end)
+        if source is not None:
+            end = source.start()  # "maintains he is innocent, according to court documents"
+    if _TRUNCATED.search(text, start, end):
+        return None  # "Lawford died of a heart attack on Tuesday,...": a cut-off teaser
     while end > start and text[end - 1] == ")" and "(" not in text[start:end]:
         end -= 1  # "(Weinstein denied the claims.)": the bracket closes around the sentence
     if hit.stance == "denies" and not hit.quoted:
