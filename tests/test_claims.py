@@ -1197,3 +1197,13 @@ def test_a_source_named_after_the_statement_is_not_part_of_it() -> None:
 
 def test_a_statement_cut_off_by_a_teaser_is_not_shown() -> None:
     assert find_attributions("Tomas Brell says the pier closed on Tuesday,...") == []
+
+
+def test_a_short_statement_that_only_points_back_is_not_a_key_claim_of_its_own() -> None:
+    claims, _, _ = analyse_story(story(article(
+        "a", "The council said the pier would reopen in May. The harbour authority said it was "
+        "likely."
+    )))
+    assert [(c.actor, c.text) for c in claims] == [
+        ("The council", "the pier would reopen in May.")
+    ]

@@ -179,10 +179,18 @@ def _strongest(
     return {g: sorted(contested[g], key=rank)[:max_counters] for g in kept}
 
 
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+(?:['’]\w+)?", text))
+
+
 def _bare_denial(group: Group) -> bool:
-    """A denial whose words name nothing without the claim it answers."""
-    return group.stance == "denies" and all(
-        len(re.findall(r"\w+(?:['’]\w+)?", i.content)) < 3 for i in group.items
+    """A denial whose words name nothing without the claim it answers, or a short statement
+    in the article's words that only points back ("it was a false identification")."""
+    return all(
+        _words(i.content) < 3
+        if group.stance == "denies"
+        else i.attribution.anaphoric and not i.attribution.quoted and _words(i.content) < 8
+        for i in group.items
     )
 
 
