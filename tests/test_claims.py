@@ -1207,3 +1207,19 @@ def test_a_short_statement_that_only_points_back_is_not_a_key_claim_of_its_own()
     assert [(c.actor, c.text) for c in claims] == [
         ("The council", "the pier would reopen in May.")
     ]
+
+
+def test_a_rebuttal_contests_the_other_partys_claim() -> None:
+    claims, disputes, _ = analyse_story(story(
+        article("a", "Councillors say the harbour plan would cut the ferry budget by a third."),
+        article("b", "Harbour master Ann Lee countered that the harbour plan protects the ferry "
+                     "budget."),
+    ))
+    assert [(c.actor, c.stance) for c in claims] == [
+        ("Councillors", "asserts"), ("Ann Lee", "denies")
+    ]
+    assert [(d.claim, d.counter) for d in disputes] == [(0, (1,))]
+
+
+def test_countering_an_attack_is_not_a_statement() -> None:
+    assert find_attributions("The coach countered the attack with a new formation.") == []

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .stance import DENY_VERBS, wordset
+from .stance import COUNTER_VERBS, DENY_VERBS, wordset
 
 REPORTING_VERBS = wordset(
     """say says said claim claims claimed announce announces announced confirm confirms confirmed
@@ -20,7 +20,7 @@ REPORTING_VERBS = wordset(
     contended stress stresses stressed write writes wrote predict predicts predicted concede
     concedes conceded conclude concludes concluded find finds found rule rules ruled accuse
     accuses accused tweet tweets tweeted plead pleads pleaded"""
-) | DENY_VERBS
+) | DENY_VERBS | COUNTER_VERBS
 
 ROLE_NOUNS = wordset(
     """official officials spokesperson spokesman spokeswoman spokespeople minister ministry

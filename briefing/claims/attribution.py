@@ -53,7 +53,8 @@ from .stance import DENY_VERBS, is_denial, outlet_denies, wordset
 # "told The Associated Press." names the audience, "found the car" is no statement.
 _NEEDS_THAT = wordset(
     """add adds added note notes noted find finds found rule rules ruled tell tells told
-    inform informs informed"""
+    inform informs informed counter counters countered countering contradict contradicts
+    contradicted"""
 )
 _FOLLOWING_ACTOR_VERBS = wordset(
     "said says added noted stated wrote told claimed insisted explained"

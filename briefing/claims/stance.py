@@ -24,6 +24,12 @@ WEAK_DENY_VERBS = wordset(
     dismissed dismissing contest contests contested"""
 )
 DENY_VERBS = STRONG_DENY_VERBS | WEAK_DENY_VERBS
+# "Boehner countered that the White House wants gimmicks": a rebuttal contests what it answers
+# (kept apart from DENY_VERBS, which the shipped stance models were trained on)
+COUNTER_VERBS = wordset(
+    "counter counters countered countering retort retorts retorted contradict contradicts "
+    "contradicted"
+)
 _CLAIM_OBJECT = re.compile(
     r"^(?:\W*[\w’'-]+\W+){0,3}?(?:claims?|reports?|allegations?|assertions?|accusations?|"
     r"statements?|suggestions?|idea|notion|rumou?rs?|account|figures?|version|"
@@ -106,7 +112,7 @@ def is_denial(verb: str, content: str) -> bool:
     lowered = verb.lower()
     if lowered in DENY_VERBS and _REQUEST_OBJECT.match(content):
         return False
-    if lowered in STRONG_DENY_VERBS or has_denial_cue(content):
+    if lowered in STRONG_DENY_VERBS | COUNTER_VERBS or has_denial_cue(content):
         return True
     return lowered in WEAK_DENY_VERBS and bool(_CLAIM_OBJECT.match(content))
 
