@@ -1,4 +1,4 @@
-from briefing.claims.fullnames import full_names, in_full
+from briefing.claims.fullnames import full_names, in_full, titled_people
 
 TEXTS = [
     "Harbour master Olga Brandt said the pier would reopen. Brandt added that repairs were paid.",
@@ -28,3 +28,10 @@ def test_roles_and_initials_are_not_first_names() -> None:
     names = full_names(["President Moreau spoke first.", "J. Halloran said it was late."])
     assert in_full("Moreau", names) == "Moreau"
     assert in_full("Halloran", names) == "Halloran"
+
+
+def test_a_bare_title_is_the_one_person_the_story_gives_it() -> None:
+    texts = ["Eskdale Bishop Ana Ferro said the parish would close. The bishop added more."]
+    assert in_full("The bishop", full_names(texts), titled_people(texts)) == "Bishop Ana Ferro"
+    two = ["Mayor Ana Ferro met Mayor Tomas Brell. The mayor said no."]
+    assert in_full("The mayor", full_names(two), titled_people(two)) == "The mayor"

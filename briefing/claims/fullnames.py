@@ -59,9 +59,31 @@ def full_names(texts: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def in_full(actor: str, names: dict[str, str]) -> str:
+# "Dallas Bishop Edward Burns ... the bishop added": a title before a person's name
+_TITLED = re.compile(
+    r"\b(Bishop|Principal|Mayor|Governor|Sheriff|Detective|Superintendent|Judge|Coach|Pastor|"
+    r"Senator|Archbishop|Cardinal|Chancellor|Commissioner|Inspector|Sergeant|Captain|"
+    r"Lieutenant|Prosecutor)\s+([A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z][\w’'-]+)"
+)
+_THE_TITLE = re.compile(r"^(?:[Tt]he\s+)?([A-Za-z]+)$")
+
+
+def titled_people(texts: Iterable[str]) -> dict[str, str]:
+    """title -> "Title First Surname" for a title the texts give one person only."""
+    seen: dict[str, set[str]] = {}
+    for text in texts:
+        for m in _TITLED.finditer(text):
+            seen.setdefault(m.group(1).lower(), set()).add(f"{m.group(1)} {m.group(2)}")
+    return {title: next(iter(people)) for title, people in seen.items() if len(people) == 1}
+
+
+def in_full(actor: str, names: dict[str, str], titled: dict[str, str] | None = None) -> str:
     """``actor`` with a bare surname ("Morgan", "Mr. Durham") given in full when the story
-    names that person unambiguously; any other actor unchanged."""
+    names that person unambiguously, and a bare title ("the bishop") with the one person the
+    story gives that title; any other actor unchanged."""
+    bare_title = _THE_TITLE.match(actor)
+    if titled and bare_title is not None and bare_title.group(1).lower() in titled:
+        return titled[bare_title.group(1).lower()]
     words = actor.split()
     while len(words) > 1 and words[0].lower().rstrip(".") in _HONORIFIC:
         words = words[1:]

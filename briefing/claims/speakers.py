@@ -15,7 +15,7 @@ from ..text import Span, split_sentences
 from .actors import PRONOUNS, ROLE_MODIFIERS, ROLE_NOUNS
 from .attribution import Attribution, find_attributions
 from .disputes import ACCUSING, predicate_terms
-from .fullnames import full_names, in_full
+from .fullnames import full_names, in_full, titled_people
 from .items import Item
 from .parties import PARTY_MODIFIERS, country_of, party_of, speaker
 from .stance import wordset
@@ -281,16 +281,20 @@ def items_for_story(story: Story) -> list[Item]:
             items.append(item)
             previous = item
     _resolve_aliases(items)
-    _surnames_in_full(items, full_names(a.text for a in story.articles))
+    texts = [a.text for a in story.articles]
+    _surnames_in_full(items, full_names(texts), titled_people(texts))
     _join_rebuttals(items)
     _continue_denials(items)
     return items
 
 
-def _surnames_in_full(items: list[Item], names: dict[str, str]) -> None:
-    """'Morgan told POLITICO' is shown as 'Piers Morgan' when the story names him so."""
+def _surnames_in_full(
+    items: list[Item], names: dict[str, str], titled: dict[str, str]
+) -> None:
+    """'Morgan told POLITICO' is shown as 'Piers Morgan' when the story names him so, 'the
+    bishop said' as 'Bishop Edward Burns' when he is the story's one bishop."""
     for item in items:
-        full = in_full(item.actor, names)
+        full = in_full(item.actor, names, titled)
         if full != item.actor:
             item.actor = full
             item.party = party_of(full)
