@@ -7,6 +7,7 @@ as failed in RESULTS.md; the others still run. RESULTS.md is rewritten after eve
 an interrupted run still leaves what it measured.
 
 Usage: .venv/bin/python bench/run_all.py [--only NAME ...] [--output PATH]
+(with --only and no --output the results go to bench/RESULTS-partial.md, not RESULTS.md)
 """
 
 from __future__ import annotations
@@ -348,11 +349,20 @@ def render(outcomes: list[Outcome], info: dict[str, Any], pending: list[str]) ->
     return "\n".join(lines).rstrip() + "\n"
 
 
+def default_output(only: list[str] | None) -> Path:
+    return BENCH / ("RESULTS-partial.md" if only else "RESULTS.md")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run every benchmark; write RESULTS.md.")
     parser.add_argument("--only", nargs="+", help="run only these benchmarks (names)")
-    parser.add_argument("--output", type=Path, default=BENCH / "RESULTS.md")
+    parser.add_argument(
+        "--output", type=Path, default=None,
+        help="where to write (default RESULTS.md; with --only, RESULTS-partial.md, so a partial "
+        "run never replaces the full results)",
+    )
     options = parser.parse_args(argv)
+    options.output = options.output or default_output(options.only)
     python = venv_python()
     scripts = discover(options.only)
     if not scripts:

@@ -51,3 +51,8 @@ def test_discover_skips_helpers_and_runs_scale_last() -> None:
     assert not any(n.startswith("_") for n in names)
     if "scale.py" in names:
         assert names[-1] == "scale.py"
+
+
+def test_a_partial_run_never_replaces_the_full_results() -> None:
+    assert run_all.default_output(None).name == "RESULTS.md"
+    assert run_all.default_output(["claims"]).name == "RESULTS-partial.md"
