@@ -66,8 +66,7 @@ def build_briefing(
     # The grouping and text stages load scikit-learn and NLTK (seconds); `briefing collect` and
     # the daemon's collect job do not need them, so they are imported when a briefing is built.
     from . import cluster, dedup, summarize
-    from .claims import ledger
-    from .claims.disputes import learned_disagreement
+    from .claims import disputes, ledger
 
     date = briefing_date(as_of, config.tz)
     start, end = window(as_of, config.window_hours)
@@ -82,7 +81,7 @@ def build_briefing(
     stories = cluster.rank_stories(stories, now=as_of, limit=config.max_stories)
     briefs = []
     steps.step("summarising stories and checking claims", total=len(stories))
-    disagreement = learned_disagreement()
+    disagreement = disputes.learned_disagreement()
     for rank, story in enumerate(stories, start=1):
         story_claims, story_disputes, figures = ledger.analyse_story(
             story, disagreement=disagreement

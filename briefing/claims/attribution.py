@@ -113,6 +113,11 @@ class Attribution:
         return f"{head} {ELLIPSIS} {tail}"
 
 
+def _within(elided: tuple[int, int] | None, start: int, end: int) -> tuple[int, int] | None:
+    """The left-out words of attribution, while they still stand inside the statement."""
+    return elided if elided is not None and start < elided[0] < elided[1] < end else None
+
+
 def _clauses(text: str, sentence: Span) -> list[tuple[int, int]]:
     cuts = [sentence.start]
     ends = []
@@ -403,8 +408,7 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
             continue
         stance_text = text[tok.end : c_end] if c_start >= tok.end else text[c_start:c_end]
         c_start, c_end, quoted_content = unquote(text, c_start, c_end)
-        if elided is not None and not c_start < elided[0] < elided[1] < c_end:
-            elided = None
+        elided = _within(elided, c_start, c_end)
         content = text[c_start:c_end]
         return Attribution(
             actor=text[actor[0] : actor[1]],
@@ -518,10 +522,9 @@ def _finish(text: str, hit: Attribution) -> Attribution | None:
         return None
     if (start, end) == (hit.content_start, hit.content_end):
         return hit
-    elided = hit.elided
-    if elided is not None and not start < elided[0] < elided[1] < end:
-        elided = None
-    return replace(hit, content_start=start, content_end=end, elided=elided)
+    return replace(
+        hit, content_start=start, content_end=end, elided=_within(hit.elided, start, end)
+    )
 
 
 _STATEMENT_SAYING = re.compile(
@@ -818,10 +821,18 @@ def _quote_after_speaker(
     c_start, c_end, quoted = unquote(text, sentence.start, sentence.end)
     if not quoted or c_end - c_start < 3:
         return None
+    return _same_speaker_quote(text, sentence, index, previous, c_start, c_end)
+
+
+def _same_speaker_quote(
+    text: str, sentence: Span, index: int, speaker: Attribution, c_start: int, c_end: int
+) -> Attribution:
+    """``speaker``'s attribution carried to the quotation ``text[c_start:c_end]`` of
+    ``sentence``."""
     content = text[c_start:c_end]
     return replace(
-        previous,
-        stance=_stance(previous.verb, content),
+        speaker,
+        stance=_stance(speaker.verb, content),
         start=sentence.start,
         end=sentence.end,
         content_start=c_start,
@@ -855,19 +866,7 @@ def _quote_goes_on(
         c_end -= 1
     if c_end - c_start < 3 or ANY_MARK.search(text, c_start, c_end):
         return None, None
-    content = text[c_start:c_end]
-    more = replace(
-        opened,
-        stance=_stance(opened.verb, content),
-        start=sentence.start,
-        end=sentence.end,
-        content_start=c_start,
-        content_end=c_end,
-        elided=None,
-        anaphoric=bool(_ANAPHORIC.search(content) or _PRONOUN_SUBJECT.match(content)),
-        sentence=index,
-        quoted=True,
-    )
+    more = _same_speaker_quote(text, sentence, index, opened, c_start, c_end)
     return more, (None if close else opened)
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..models import Article, FigureMove, FigureSet, FigureValue
@@ -502,13 +502,9 @@ def _same_magnitude(a: float, b: float) -> bool:
 def _disagree(group: list[Figure]) -> bool:
     """Two values from different origins that cannot both be true, said of the same thing
     (their surroundings share more words than grouping alone needs)."""
-    for i, a in enumerate(group):
-        for b in group[i + 1 :]:
-            if a.origin == b.origin or len(a.context & b.context) < MIN_CONTEXT_TO_DISAGREE:
-                continue
-            if not _overlap(a, b):
-                return True
-    return False
+    return any(
+        len(a.context & b.context) >= MIN_CONTEXT_TO_DISAGREE for a, b in _conflicts(group)
+    )
 
 
 def _quantity(group: list[Figure]) -> str:
@@ -532,18 +528,21 @@ def _overlap(a: Figure, b: Figure) -> bool:
     return not (a.value.high < b.value.low or b.value.high < a.value.low)
 
 
+def _conflicts(group: list[Figure]) -> Iterator[tuple[Figure, Figure]]:
+    """The pairs of values from different origins that cannot both be true."""
+    for i, a in enumerate(group):
+        for b in group[i + 1 :]:
+            if a.origin != b.origin and not _overlap(a, b):
+                yield a, b
+
+
 def _named_together(group: list[Figure], by_article: dict[str, set[float]]) -> bool:
     """Two values of the group that conflict both stand in one article ("the Obamas paid
     $98,169, the Bidens $96,378"): the group mixes two things, not two accounts of one."""
     return any(
-        a.origin != b.origin
-        and not _overlap(a, b)
-        and (
-            b.value.value in by_article[a.value.article_id]
-            or a.value.value in by_article[b.value.article_id]
-        )
-        for i, a in enumerate(group)
-        for b in group[i + 1 :]
+        b.value.value in by_article[a.value.article_id]
+        or a.value.value in by_article[b.value.article_id]
+        for a, b in _conflicts(group)
     )
 
 
@@ -569,7 +568,7 @@ def group_figures(figures: Iterable[Figure]) -> tuple[FigureSet, ...]:
         if len({f.origin for f in group}) < 2 or _named_together(group, by_article):
             continue
         disagree = _disagree(group)
-        if not disagree and _conflict(group):
+        if not disagree and next(_conflicts(group), None) is not None:
             # Values that cannot both be true, said in words too far apart to be sure they
             # measure one thing: neither "differ" nor "agree" can be shown.
             continue
@@ -609,12 +608,4 @@ def figures_moved(earlier: Iterable[Figure], today: Iterable[Figure]) -> tuple[F
             after=tuple(f.value for f in new),
         )
         for old, new in groups
-    )
-
-
-def _conflict(group: list[Figure]) -> bool:
-    return any(
-        a.origin != b.origin and not _overlap(a, b)
-        for i, a in enumerate(group)
-        for b in group[i + 1 :]
     )

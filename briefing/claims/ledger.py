@@ -183,7 +183,7 @@ def _words(text: str) -> int:
     return len(re.findall(r"\w+(?:['’]\w+)?", text))
 
 
-def _bare_denial(group: Group) -> bool:
+def _says_nothing_alone(group: Group) -> bool:
     """A denial whose words name nothing without the claim it answers, or a short statement
     in the article's words that only points back ("it was a false identification")."""
     return all(
@@ -233,7 +233,7 @@ def analyse_claims(
     shown = {_words_shown(groups[g]) for g in keep}
     others = []
     for g in order:
-        if g in keep or groups[g].party.startswith("outlet:") or _bare_denial(groups[g]):
+        if g in keep or groups[g].party.startswith("outlet:") or _says_nothing_alone(groups[g]):
             continue
         words = _words_shown(groups[g])
         if words not in shown:  # a page repeating a sentence with another attribution
