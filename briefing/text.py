@@ -14,8 +14,11 @@ from dataclasses import dataclass
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 
-# A stop (with any closing quotes or brackets) followed by space and what can open a sentence.
-_CANDIDATE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
+# A stop (with any closing quotes or brackets) followed by space and what can open a sentence,
+# or a stop glued to the next sentence where a page lost the space ("told LiveScience.European").
+_CANDIDATE = re.compile(
+    r"[.!?…]+[\"'”’)\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|(?<=[a-z]{2})\.(?=[A-Z][a-z]{2,})"
+)
 _OPENING_PUNCTUATION = "\"'“‘([{*-–—"
 
 # Always followed by a name or a number: a stop after these never ends a sentence.

@@ -251,6 +251,19 @@ SHAPES = [
      "Professor Ada Roe", "said", "the wards were full."),
     ("One of the former mayors, Sir Ivo Dale, said the bridge had always been safe.",
      "Sir Ivo Dale", "said", "the bridge had always been safe."),
+    # the town after "X of Y" is where Y is, not the speaker
+    ("A review by Dr Ilse Maran of St Olaf's Clinic, Tarrow, said the ward had been unsafe.",
+     "Dr Ilse Maran of St Olaf's Clinic", "said", "the ward had been unsafe."),
+    ("Tam Orrel of the dockers' union, Tarrow, said the strike would go on.",
+     "Tam Orrel of the dockers' union", "said", "the strike would go on."),
+    # the document the words came in is not who said them
+    ("The port director in a written statement said the quay would reopen in May.",
+     "port director", "said", "the quay would reopen in May."),
+    ("In a statement the port authority said the quay would reopen in May.",
+     "port authority", "said", "the quay would reopen in May."),
+    # a closing mark that opens the quotation after a colon
+    ("A port spokeswoman admitted to Harbour Radio yesterday: ”We should have closed the quay "
+     "sooner.”", "port spokeswoman", "admitted", "We should have closed the quay sooner"),
     # the speaker inside the sentence: the sentence is the statement
     ("Even if the levy passes, Mayor Petra Lund said, the pool will stay shut until May.",
      "Mayor Petra Lund", "said",
@@ -295,6 +308,13 @@ def test_responded_saying_is_a_statement_and_a_bare_denial_is_shown_only_in_a_di
     assert claims == ()
     found = find_attributions("Tam Orrel responded to the notice, saying the zoo had lied.")
     assert [(a.actor, a.verb) for a in found] == [("Tam Orrel", "said")]
+
+
+def test_a_document_in_a_clause_without_its_subject_is_no_speaker() -> None:
+    found = find_attributions(
+        "Orrel deleted the post, but in a later post said the mayor had known of the leak."
+    )
+    assert [a.actor for a in found if a.actor.lower().endswith("post")] == []
 
 
 def test_two_people_of_one_trade_are_two_parties() -> None:

@@ -296,3 +296,12 @@ def test_two_things_one_outlet_names_together_are_not_a_disagreement() -> None:
     )
     assert not any(g.disagree for g in figures)
     assert sorted(v.value for g in figures for v in g.values) == [79_400, 79_400, 81_200, 81_200]
+
+
+def test_one_value_given_with_the_same_words_needs_less_shared_context() -> None:
+    same = _pair("The singer was freed after posting $240 bail on Tuesday night.",
+                 "The singer was cooperative, officers said, and was released on $240 bail.")
+    assert [len(g.values) for g in same] == [2]
+    different = _pair("The singer was freed after posting $240 bail on Tuesday night.",
+                      "The singer was cooperative, officers said, and was released on $300 bail.")
+    assert different == ()

@@ -67,6 +67,12 @@ def test_abbreviations_initials_and_numbers_do_not_end_a_sentence(text: str) -> 
             "He joined in 2019. 2020 was harder for everyone.",
             ["He joined in 2019.", "2020 was harder for everyone."],
         ),
+        (
+            "He told Harbour Radio.Prices have doubled since May, he said.",
+            ["He told Harbour Radio.", "Prices have doubled since May, he said."],
+        ),
+        ("The site is harbour.com now. It was a.b.Co before.", ["The site is harbour.com now.",
+                                                                  "It was a.b.Co before."]),
         ("A heading without a stop", ["A heading without a stop"]),
     ],
 )

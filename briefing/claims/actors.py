@@ -134,6 +134,28 @@ def _named_before_apposition(
     return None
 
 
+_MEMBER_OF = wordset("of at")
+
+
+def _member_of(
+    text: str, toks: list[Token], place: tuple[int, int], start: int
+) -> tuple[int, int] | None:
+    """'Professor Jeremy Turk of St George's Hospital, London, said': the person before "of"
+    with where they work (``place``); the town set off by commas after it is not the speaker."""
+    phrase = text[place[0] : place[1]].split()
+    if _MEMBER_OF & set(phrase[1:-1]) and _is_name(phrase[0]):
+        return place
+    before = [t for t in toks if t.end <= place[0]]
+    while before and before[-1].text.lower() in {"a", "an", "the"}:
+        before.pop()
+    if len(before) < 2 or before[-1].text not in _MEMBER_OF:
+        return None
+    person = actor_before(text, before[-1].start, start)
+    if person is None or not _is_name(text[person[0] : person[1]].split()[-1]):
+        return None
+    return person[0], place[1]
+
+
 def _inside_description(toks: list[Token], name_start: int) -> bool:
     """Whether the word before a name is a lower-case word of a description ("from",
     "is", "acting"), not a determiner: the name is then not the speaker."""
@@ -162,7 +184,11 @@ def actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None:
             other = actor_before(text, before[-1].start, start)
             if other is not None and not _is_name(text[name[0] : name[1]]):
                 return other  # "Olga Oliker, an analyst at the institute, said"
+            town = text[name[0] : name[1]].split()
             if other is not None and _inside_description(toks, other[0]):
+                member = _member_of(text, toks, other, start) if len(town) <= 3 else None
+                if member is not None:
+                    return member
                 # "One of those prime ministers, Sir John Major, said": the name alone
                 return _named_before_apposition(text, toks, i, start) or name
             if other is not None:
@@ -218,7 +244,43 @@ def actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None:
         first += 1
     if any(t.text in _FIRST_PERSON for t in toks[first : last + 1]):
         return None  # "Like I said": the writer, not a speaker the story names
+    medium = _medium(toks, first, last)
+    if medium is not None and medium[1] == last:
+        # "The mayor in a statement said": the speaker stands before the medium
+        cut = toks[medium[0]].start
+        return actor_before(text, cut, start) if cut > start else None
+    if medium is not None:
+        first = medium[1] + 1  # "In a statement the company said"
+        while first < last and toks[first].text.lower() in CONNECTORS:
+            first += 1
     return toks[first].start, toks[last if tail is None else tail].end
+
+
+_MEDIUM_PREPOSITIONS = wordset("in on via through")
+
+
+def _medium(toks: list[Token], first: int, last: int) -> tuple[int, int] | None:
+    """(preposition, document) token indexes of a document the words came in ("in a
+    subsequent post") inside or right before the phrase ``toks[first:last + 1]``."""
+    for doc in range(last, first - 1, -1):
+        if toks[doc].text.lower() not in DOCUMENTS:
+            continue
+        k = doc - 1
+        while k >= max(0, doc - 4) and (
+            toks[k].text.lower() in _DETERMINERS or toks[k].text.islower()
+        ):
+            if toks[k].text.lower() in _MEDIUM_PREPOSITIONS:
+                return k, doc
+            k -= 1
+        if k >= 0 and toks[k].text.lower() in _MEDIUM_PREPOSITIONS:
+            return k, doc  # "In a statement", at the start of a sentence
+    return None
+    k = first - 1
+    while k >= 0 and (toks[k].text.lower() in _DETERMINERS or toks[k].text.islower()):
+        if toks[k].text.lower() in _MEDIUM_PREPOSITIONS:
+            return toks[k].start
+        k -= 1
+    return None
 
 
 def _role_noun(word: str) -> bool:

@@ -309,7 +309,7 @@ def _speaker_trails(
 
 # what comes between the verb and a quotation introduced by a colon: the medium, the listener
 # or the object of a rejection ('rejected any suggestion of it: "We are above politics."')
-_LEAD_THEN_QUOTE = re.compile(r"[^“”\"\n:]{1,160}?:\s*(?=[“\"])")
+_LEAD_THEN_QUOTE = re.compile(r"[^“”\"\n:]{1,160}?:\s*(?=[“\"]|”\w)")  # ”We: a misturned mark
 
 
 def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None:
@@ -870,6 +870,26 @@ def _quote_goes_on(
     return more, (None if close else opened)
 
 
+def _speaks_before(
+    text: str, start: int, end: int, found: list[Attribution], index: int
+) -> bool:
+    """Whether the sentence already has a speaker before ``end``."""
+    return any(a.sentence == index for a in found) or any(
+        t.text in REPORTING_VERBS for t in tokens(text[start:end], start)
+    )
+
+
+def _trails_clause(text: str, hit: Attribution, c_start: int) -> bool:
+    """The statement is the clause before its speaker, in reported speech."""
+    return (
+        not hit.quoted
+        and hit.elided is None
+        and hit.content_start == trim(text, c_start, hit.content_end)[0]
+        and hit.content_end < hit.end
+        and not text[hit.content_end : hit.end].strip(" ,.;").startswith(("“", '"'))
+    )
+
+
 def _attributions_in_sentence(
     text: str, sentence: Span, index: int, found: list[Attribution]
 ) -> None:
@@ -879,7 +899,7 @@ def _attributions_in_sentence(
         if kept is not None:
             found.append(kept)
         return
-    for c_start, c_end in _clauses(text, sentence):
+    for k, (c_start, c_end) in enumerate(_clauses(text, sentence)):
         hit = (
             _verb_led(text, c_start, c_end, index)
             or _according_to(text, c_start, c_end, index)
@@ -888,6 +908,12 @@ def _attributions_in_sentence(
         )
         if hit is None:
             continue
+        if k and _trails_clause(text, hit, c_start) and not _speaks_before(
+            text, sentence.start, c_start, found, index
+        ):
+            # "Europe has had programs for years, whereas only 25 states have started them,
+            # Linnell said": a speaker at the end of the sentence said all of it
+            hit = replace(hit, start=sentence.start, content_start=sentence.start)
         hit = _finish(text, _reported_denial(text, hit, index) or hit)
         if hit is None:
             continue

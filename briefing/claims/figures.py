@@ -464,11 +464,17 @@ def _compatible(a: Figure, b: Figure) -> bool:
         and a.value.article_id != b.value.article_id
         and (not a.entity or not b.entity or a.entity == b.entity)
         and (not a.predicate or not b.predicate or a.predicate == b.predicate)
-        and len(a.context & b.context) >= MIN_SHARED_CONTEXT
+        and len(a.context & b.context) >= _shared_context_needed(a, b)
         and _same_magnitude(a.value.value, b.value.value)
         and _modifiers_fit(a, b)
         and _modifiers_fit(b, a)
     )
+
+
+def _shared_context_needed(a: Figure, b: Figure) -> int:
+    """Fewer shared words will do for one value given with the same words ("$160 bail")."""
+    same = a.label == b.label and a.value.low == b.value.low and a.value.high == b.value.high
+    return MIN_SHARED_CONTEXT - 1 if same else MIN_SHARED_CONTEXT
 
 
 _GENERIC_MODIFIERS = wordset(

@@ -37,12 +37,23 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def misturned_opening(text: str, k: int) -> bool:
+    """A closing mark used to open a quotation ('said: ”We agree'): after a space or colon and
+    right before a word."""
+    return (
+        text[k] == "”"
+        and (k == 0 or text[k - 1] in " \t\n(:")
+        and k + 1 < len(text)
+        and text[k + 1].isalnum()
+    )
+
+
 def quoted_mask(text: str, start: int, end: int) -> list[bool]:
     """For each character of ``text[start:end]``: is it inside quotation marks?"""
     mask = [False] * (end - start + 1)
     inside = False
     for k, ch in enumerate(text[start:end]):
-        if ch in "“«":
+        if ch in "“«" or (ch == "”" and misturned_opening(text, start + k)):
             inside = True
         elif ch in "”»":
             inside = False
@@ -63,9 +74,10 @@ def unquote(text: str, start: int, end: int) -> tuple[int, int, bool]:
     stop = end
     while stop > start and text[stop - 1] in ".,;:!?":
         stop -= 1
+    opens = text[start] in _OPENING_MARKS or misturned_opening(text, start)
     if (
         stop - start >= 2
-        and text[start] in _OPENING_MARKS
+        and opens
         and text[stop - 1] in _CLOSING_MARKS
         and not ANY_MARK.search(text, start + 1, stop - 1)
     ):
@@ -76,7 +88,7 @@ def unquote(text: str, start: int, end: int) -> tuple[int, int, bool]:
             return inner_start, inner_end, True
     if (
         stop - start >= 4
-        and text[start] in _OPENING_MARKS
+        and opens
         and not ANY_MARK.search(text, start + 1, end)
     ):
         # a quotation that goes on into the next sentence: '“I could hear them.'
