@@ -64,6 +64,8 @@ class ClaimView:
     quoted: bool
     said: str
     lead: str
+    cited: str
+    """the actor as it reads after "According to" ("the report")"""
     stance: str
     origins: int
     single_source: bool
@@ -293,8 +295,14 @@ def _said(verb: str, quoted: bool) -> str:
 def _lead(actor: str, verb: str, quoted: bool) -> str:
     """What comes before a claim's words: 'X said:', 'X said' or 'According to X,'."""
     if verb == "according to":
-        return f"According to {actor},"
+        return f"According to {_mid_sentence(actor)},"
     return f"{actor} {_said(verb, quoted)}"
+
+
+def _mid_sentence(actor: str) -> str:
+    """'The report' read after 'According to': the article in lower case."""
+    first, _, rest = actor.partition(" ")
+    return f"{first.lower()} {rest}" if rest and first in {"The", "A", "An"} else actor
 
 
 class _StoryBuilder:
@@ -342,6 +350,7 @@ class _StoryBuilder:
             quoted=claim.quoted,
             said=_said(verb, claim.quoted),
             lead=_lead(actor, verb, claim.quoted),
+            cited=_mid_sentence(actor),
             stance=claim.stance,
             origins=claim.origins,
             single_source=claim.origins == 1,

@@ -261,6 +261,12 @@ SHAPES = [
      "port director", "said", "the quay would reopen in May."),
     ("In a statement the port authority said the quay would reopen in May.",
      "port authority", "said", "the quay would reopen in May."),
+    # a verb after "and" shares the clause's subject, role and all
+    ("Later, reporter Ada Venn took a photo of the notice and noted that it bore the mayor's "
+     "seal.", "reporter Ada Venn", "noted", "it bore the mayor's seal."),
+    # a listener named by a pronoun
+    ("The port director met the tenants and warned them the rent would double in May.",
+     "port director", "warned", "the rent would double in May."),
     # a closing mark that opens the quotation after a colon
     ("A port spokeswoman admitted to Harbour Radio yesterday: ”We should have closed the quay "
      "sooner.”", "port spokeswoman", "admitted", "We should have closed the quay sooner"),
@@ -308,6 +314,14 @@ def test_responded_saying_is_a_statement_and_a_bare_denial_is_shown_only_in_a_di
     assert claims == ()
     found = find_attributions("Tam Orrel responded to the notice, saying the zoo had lied.")
     assert [(a.actor, a.verb) for a in found] == [("Tam Orrel", "said")]
+
+
+def test_a_later_verb_with_its_own_speaker_keeps_it() -> None:
+    found = find_attributions(
+        "Orrel declined to comment on Monday and told Harbour Radio that he firmly disputed "
+        "reports that the quay had been sold."
+    )
+    assert [(a.actor, a.verb) for a in found if a.stance == "denies"] == [("he", "disputed")]
 
 
 def test_a_document_in_a_clause_without_its_subject_is_no_speaker() -> None:

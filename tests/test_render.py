@@ -336,8 +336,11 @@ def test_only_quoted_words_stand_in_quotation_marks() -> None:
                      "asserts", ("s0a1",), 1, verb="told", quoted=False)
     according = Claim("Coastguard officers", "two boats were damaged",
                       "asserts", ("s0a2",), 1, verb="according to", quoted=False)
+    report = Claim("The report", "Forty minutes passed before help came",
+                   "asserts", ("s0a2",), 1, verb="according to", quoted=False)
     briefing = replace(
-        make_briefing(1), stories=(replace(brief, claims=(direct, reported, according)),)
+        make_briefing(1),
+        stories=(replace(brief, claims=(direct, reported, according, report)),),
     )
     for html in (render.render_html(briefing), render.print_html(briefing)):
         text = Parsed(html).text().replace(" ,", ",")  # text() spaces out every element
@@ -345,12 +348,14 @@ def test_only_quoted_words_stand_in_quotation_marks() -> None:
         assert "The ferry company said the timetable was unchanged" in text
         assert "“the timetable" not in text
         assert "According to Coastguard officers, two boats were damaged" in text
+        assert "According to the report, Forty minutes passed" in text
         assert "<i>the timetable was unchanged</i>" in html
         assert "<i>The pier" not in html
     plain = " ".join(render.render_text(briefing).split())
     assert "The harbour master said: “The pier is closed until further notice”" in plain
     assert "The ferry company said the timetable was unchanged (single source)" in plain
     assert "According to Coastguard officers, two boats were damaged" in plain
+    assert "According to the report, Forty minutes passed" in plain
 
 
 def test_control_characters_and_broken_unicode_are_dropped_not_fatal() -> None:

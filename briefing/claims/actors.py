@@ -38,7 +38,9 @@ ROLE_NOUNS = wordset(
     members family relatives councillor councilor councillors sheriff detective detectives
     attorney attorneys publicist rep reps principal superintendent teacher teachers professor
     researcher scientist economist doctor doctors nurse witness resident neighbor neighbors
-    neighbour neighbours owner owners student students pastor priest bishop"""
+    neighbour neighbours owner owners student students pastor priest bishop journalist
+    journalists reporter reporters correspondent columnist editor psychiatrist psychologist
+    activist activists campaigner campaigners lawmaker"""
 )
 
 ROLE_MODIFIERS = wordset(
@@ -143,7 +145,8 @@ def _member_of(
     """'Professor Jeremy Turk of St George's Hospital, London, said': the person before "of"
     with where they work (``place``); the town set off by commas after it is not the speaker."""
     phrase = text[place[0] : place[1]].split()
-    if _MEMBER_OF & set(phrase[1:-1]) and _is_name(phrase[0]):
+    joints = [k for k, w in enumerate(phrase[1:-1], 1) if w in _MEMBER_OF]
+    if joints and _is_name(phrase[joints[0] - 1]):
         return place
     before = [t for t in toks if t.end <= place[0]]
     while before and before[-1].text.lower() in {"a", "an", "the"}:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from ..models import Stance
 from ..text import Span, split_sentences
@@ -273,7 +274,9 @@ def _is_trailing(text: str, start: int, actor_start: int, after: str) -> bool:
         return False
     rest = tokens(after)
     return not rest or rest[0].text.lower() in _TRAILING_STARTERS or rest[0].text in ",.;"
-_TELL_VERBS = wordset("tell tells told")
+_TELL_VERBS = wordset(
+    "tell tells told warn warns warned assure assures assured remind reminds reminded"
+)
 _COMPARATIVE_BEFORE = re.compile(r"\b(?:than|as)\s*$")
 _QUOTE_CLOSES_BEFORE = re.compile(r"[,.!?][”\"]\s*$")
 _IN_A_STATEMENT = re.compile(
@@ -283,7 +286,7 @@ _IN_A_STATEMENT = re.compile(
 )
 # "told CNBC the team had yet to be chosen": a named listener, then the clause
 _TOLD_WHOM = re.compile(
-    r"\s*(?:(?:[A-Z][\w.&’'-]*\s+){1,3}|(?:reporters|journalists|the\s+\w+)\s+)"
+    r"\s*(?:(?:[A-Z][\w.&’'-]*\s+){1,3}|(?:reporters|journalists|them|him|her|us|the\s+\w+)\s+)"
     r"(?=(?:the|a|an|he|she|they|it|his|her|their|its|we|there|this|no)\s)"
 )
 _WHEN_THEN_QUOTE = re.compile(
@@ -337,6 +340,10 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
         pronoun = False
         if actor is not None and re.search(r"['’]s?$", text[actor[0] : actor[1]]):
             actor = None
+        if actor is None and verb in REPORTING_VERBS and not _inner_speaker(toks[k + 1 :]):
+            actor = _coordinated_subject(text, start, tok.start)
+            if actor is not None and re.search(r"['’]s?$", text[actor[0] : actor[1]]):
+                actor = None
         if actor is None:
             before = tokens(text[start : tok.start], start)
             while before and before[-1].text.lower() in SKIPPABLE:
@@ -537,18 +544,18 @@ _STATEMENT_SAYING = re.compile(
 
 
 _SAYING = re.compile(r",\s+saying(?:\s+that)?[:,]?\s+")
-_SUBJECT_LEAD = re.compile(r"\s*(?:(?:but|and|then|later|now|in\s+\d{4}|on\s+\w+)\s*,?\s+)?", re.I)
+_SUBJECT_LEAD = re.compile(
+    r"\s*(?:(?:but|and|then|later|now|however|in\s+\d{4}|on\s+\w+)\s*,?\s+)?", re.I
+)
 
 
-def _subject_saying(text: str, start: int, end: int) -> tuple[tuple[int, int] | None, int]:
-    """'Christensen's lawyers are seeking to block the testimony, saying she could not be
-    certain': the clause's subject says what follows 'saying'."""
-    m = _SAYING.search(text, start, end)
-    if m is None:
-        return None, 0
-    lead = _SUBJECT_LEAD.match(text, start, m.start())
+def _clause_subject(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The speaker that opens the clause ``text[start:end]``: the noun phrase before its
+    first verb ("Christensen's lawyers are seeking ...", "However, journalist Tal Schneider
+    took a screenshot ...")."""
+    lead = _SUBJECT_LEAD.match(text, start, end)
     subject_start = lead.end() if lead else start
-    toks = tokens(text[subject_start : m.start()], subject_start)
+    toks = tokens(text[subject_start:end], subject_start)
     for k, tok in enumerate(toks):
         if not tok.text.islower() or tok.text in CONNECTORS | {"a", "an", "'s", "’s"}:
             continue
@@ -557,12 +564,45 @@ def _subject_saying(text: str, start: int, end: int) -> tuple[tuple[int, int] | 
         if k and toks[k - 1].text.lower() in CONNECTORS | {"a", "an"}:
             continue  # "lawyers for the tenants": still the noun phrase
         actor = actor_before(text, tok.start, subject_start)
-        if actor is None or text[subject_start : actor[0]].strip(" ,").lower() not in {
-            "", "the", "a", "an"
-        }:
-            return None, 0
-        return actor, m.end()
-    return None, 0
+        if actor is None:
+            return None
+        gap = tokens(text[subject_start : actor[0]], subject_start)
+        while gap and gap[0].text.lower() in {"the", "a", "an"}:
+            gap.pop(0)
+        if any(t.text.lower() not in ROLE_NOUNS | ROLE_MODIFIERS for t in gap):
+            return None
+        # "journalist Tal Schneider": the role stays with the name
+        return (gap[0].start if gap else actor[0]), actor[1]
+    return None
+
+
+def _subject_saying(text: str, start: int, end: int) -> tuple[tuple[int, int] | None, int]:
+    """'Christensen's lawyers are seeking to block the testimony, saying she could not be
+    certain': the clause's subject says what follows 'saying'."""
+    m = _SAYING.search(text, start, end)
+    if m is None:
+        return None, 0
+    actor = _clause_subject(text, start, m.start())
+    return (actor, m.end()) if actor is not None else (None, 0)
+
+
+def _inner_speaker(later: list[Token]) -> bool:
+    """'... and told AP that he disputed the reports': a later verb has a speaker of its own."""
+    kept = [t for t in later if t.text.lower() not in SKIPPABLE]
+    return any(
+        b.text in REPORTING_VERBS and a.text.lower() in PRONOUNS for a, b in pairwise(kept)
+    )
+
+
+def _coordinated_subject(text: str, start: int, verb_start: int) -> tuple[int, int] | None:
+    """'Schneider took a screenshot of the tweet and noted that it came from her account':
+    the verb after "and" shares the clause's subject."""
+    before = tokens(text[start:verb_start], start)
+    while before and before[-1].text.lower() in SKIPPABLE:
+        before.pop()
+    if len(before) < 3 or before[-1].text != "and":
+        return None
+    return _clause_subject(text, start, before[-1].start)
 
 
 def _statement_saying(text: str, start: int, end: int, index: int) -> Attribution | None:
