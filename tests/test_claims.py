@@ -1257,3 +1257,20 @@ def test_a_rebuttal_contests_the_other_partys_claim() -> None:
 
 def test_countering_an_attack_is_not_a_statement() -> None:
     assert find_attributions("The coach countered the attack with a new formation.") == []
+
+
+def test_an_answer_to_a_document_contests_what_was_last_quoted_of_it() -> None:
+    text = (
+        'The obituary in the Harbour Gazette reads, in part, "Ada Venn wasted her life on cards '
+        'and gin." The obituary adds, "Few tears will be shed for her in this town." '
+        "Her son Tom responded to the obituary, saying it's untrue. "
+        "Tom Venn, 40, runs the ferry office in Tarrow."
+    )
+    claims, disputes, _ = analyse_story(story(article("a", text)))
+    (dispute,) = disputes
+    assert claims[dispute.claim].text == "Few tears will be shed for her in this town"
+    (counter,) = (claims[c] for c in dispute.counter)
+    assert (counter.actor, counter.verb) == ("Tom Venn", "responded")
+    assert counter.text == "to the obituary, saying it's untrue."
+    for claim in claims:
+        assert_verbatim(text, claim)

@@ -1,4 +1,10 @@
-from briefing.claims.fullnames import full_names, in_full, titled_people
+from briefing.claims.fullnames import (
+    first_names,
+    full_names,
+    in_full,
+    person_forms,
+    titled_people,
+)
 
 TEXTS = [
     "Harbour master Olga Brandt said the pier would reopen. Brandt added that repairs were paid.",
@@ -35,3 +41,17 @@ def test_a_bare_title_is_the_one_person_the_story_gives_it() -> None:
     assert in_full("The bishop", full_names(texts), titled_people(texts)) == "Bishop Ana Ferro"
     two = ["Mayor Ana Ferro met Mayor Tomas Brell. The mayor said no."]
     assert in_full("The mayor", full_names(two), titled_people(two)) == "The mayor"
+
+
+def test_a_bare_first_name_is_the_one_person_the_story_gives_it() -> None:
+    forms = person_forms(["Anna Kerr said yes.", "Her brother Paul Kerr said no. Paul left."])
+    names, firsts = full_names(forms), first_names(forms)
+    assert in_full("Paul", names, firsts=firsts) == "Paul Kerr"
+    two = person_forms(["Paul Kerr said yes.", "Paul Adler said no. Paul left."])
+    assert in_full("Paul", full_names(two), firsts=first_names(two)) == "Paul"
+
+
+def test_a_body_named_like_a_person_is_no_full_name() -> None:
+    forms = person_forms(["The Tarrow Harbour Authority said the quay was shut. Harbour left."])
+    assert in_full("Harbour", full_names(forms), firsts=first_names(forms)) == "Harbour"
+    assert in_full("Authority", full_names(forms), firsts=first_names(forms)) == "Authority"

@@ -75,7 +75,9 @@ _ANAPHORIC = re.compile(
 _PASSIVE_AUX = re.compile(r"\b(?:was|were|been|being|be|is|are|get|got)\s+$", re.IGNORECASE)
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose)\b[^,;“”\"]*,\s*$")
 _PRONOUN_OBJECT = re.compile(r"(?:it|this|that|these|those|them)\s*(?:[,.;]|$|as\b)", re.I)
-_PRONOUN_SUBJECT = re.compile(r"(?:it|this|that)\s+(?:is|was|isn['’]t|wasn['’]t)\b", re.I)
+_PRONOUN_SUBJECT = re.compile(
+    r"(?:it|this|that)(?:\s+(?:is|was|isn['’]t|wasn['’]t)\b|['’]s\b)", re.I
+)
 _CONTRAST = re.compile(r",\s+(?:though|although|but|while|whereas|only for)\s+|;\s+")
 
 
@@ -103,6 +105,8 @@ class Attribution:
     elided: tuple[int, int] | None = None
     """The speaker's own words of attribution inside the content ("..., Rubio said, ..."),
     left out of the statement and marked with an ellipsis."""
+    answers: str = ""
+    """The document a statement answers ("responded to the obituary, saying ...")."""
 
     def content(self, text: str) -> str:
         """The statement's words: a slice of ``text``, or two slices joined by " … " when the
@@ -605,12 +609,19 @@ def _coordinated_subject(text: str, start: int, verb_start: int) -> tuple[int, i
     return _clause_subject(text, start, before[-1].start)
 
 
+_SHORT_ANSWER = 4
+
+
 def _statement_saying(text: str, start: int, end: int, index: int) -> Attribution | None:
     """'A rep for the actress released a statement saying, "..."'."""
     m = _STATEMENT_SAYING.search(text, start, end)
+    answers, answer_verb = "", (0, 0)
     if m is not None:
         actor = actor_before(text, m.start("verb" if m.group("verb") else "verb2"), start)
         content_from = m.end()
+        answered = re.search(r"\bto\s+the\s+([a-z]+)\b", m.group(0))
+        answers = answered.group(1) if answered and answered.group(1) in DOCUMENTS else ""
+        answer_verb = m.span("verb2")
     else:
         actor, content_from = _subject_saying(text, start, end)
     if actor is None:
@@ -619,17 +630,27 @@ def _statement_saying(text: str, start: int, end: int, index: int) -> Attributio
     content = text[c_start:c_end]
     if c_end - c_start < 3:
         return None
+    verb = "said"
+    points_back = bool(_PRONOUN_OBJECT.match(content) or _PRONOUN_SUBJECT.match(content))
+    if answers and points_back and not quoted and len(content.split()) <= _SHORT_ANSWER:
+        # "responded to the obituary, saying it's untrue": what is answered, with the answer
+        verb, c_start = text[slice(*answer_verb)], answer_verb[1] + 1
     return Attribution(
         actor=text[actor[0] : actor[1]],
-        verb="said",
+        verb=verb,
         stance=_stance("said", content),
         start=start,
         end=end,
         content_start=c_start,
         content_end=c_end,
-        anaphoric=bool(_ANAPHORIC.search(content)),
+        anaphoric=bool(
+            _ANAPHORIC.search(content)
+            or _PRONOUN_OBJECT.match(content)
+            or _PRONOUN_SUBJECT.match(content)
+        ),
         sentence=index,
         quoted=quoted,
+        answers=answers,
     )
 
 

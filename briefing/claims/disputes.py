@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..terms import content_terms
 from ..text import split_sentences
-from .actors import ROLE_MODIFIERS, ROLE_NOUNS
+from .actors import DOCUMENTS, ROLE_MODIFIERS, ROLE_NOUNS
 from .attribution import find_attributions
 from .items import Group, Item, Similarity
 from .parties import country_of, party_of
@@ -29,6 +29,20 @@ def _targets_party(item: Item) -> set[str]:
         f"{item.antecedent} {item.context}",
     )
     return {party_of(n) for n in named}
+
+
+_ANSWERED_DOCUMENT = re.compile(
+    r"\b(?:to|denied|disputed|rejected|dismissed|slammed|contested)\s+the\s+([a-z]+)\b"
+)
+
+
+def _targets_document(item: Item, parties: set[str]) -> set[str]:
+    """The document a pointing-back denial answers, when it speaks as a party of the story:
+    "responded to the obituary, saying it's untrue" answers what "the obituary" says."""
+    if not item.attribution.anaphoric:
+        return set()
+    nouns = set(_ANSWERED_DOCUMENT.findall(item.context)) | {item.attribution.answers}
+    return {party_of(n) for n in nouns & DOCUMENTS} & parties
 
 
 DisagreementScorer = Callable[[str, str], float]
@@ -95,11 +109,24 @@ def _accused(item: Item, claim_text: str) -> bool:
     ]
     if names:
         keys = {names[-1], names[0]} if len(names) <= 2 else {names[-1]}
-        return any(re.search(rf"\b{re.escape(k)}\b", claim_text) for k in keys)
+        return any(_names_denier(k, names, claim_text) for k in keys)
     phrase = " ".join(w.lower() for w in words if w.lower() not in TITLE_WORDS)
     return bool(phrase) and re.search(
         rf"\b(?:the|a|an|its|their)\s+{re.escape(phrase)}\b", claim_text, re.IGNORECASE
     ) is not None
+
+
+def _names_denier(key: str, names: list[str], text: str) -> bool:
+    """``key`` (a name of the denier) stands in ``text`` for the denier, not for a namesake:
+    "June Miller" is not "Robert Miller"."""
+    for m in re.finditer(rf"\b{re.escape(key)}\b", text):
+        before = re.search(r"([\w’'.-]+)\s+$", text[: m.start()])
+        word = before.group(1) if before else ""
+        if len(names) < 2 or not word[:1].isupper() or word in names:
+            return True  # a denier named by surname alone may be any of that name
+        if word.lower() in TITLE_WORDS:
+            return True
+    return False
 
 
 def link_disputes(
@@ -114,6 +141,7 @@ def link_disputes(
     if not asserted:
         return {}
     members = [(g, item) for g in asserted for item in groups[g].items]
+    parties = {groups[g].party for g in asserted}
     member_vecs = sim.matrix([item.content for _, item in members])
     contested: dict[int, list[int]] = {}
     group_of = {id(item): g for g, group in enumerate(groups) for item in group.items}
@@ -132,6 +160,8 @@ def link_disputes(
         antecedent = " ".join(i.antecedent for i in group.items)
         vec, antecedent_vec = sim.matrix([context, antecedent])
         named = set().union(*(_targets_party(i) for i in group.items))
+        answered = set().union(*(_targets_document(i, parties) for i in group.items))
+        named |= answered
         context_terms = set(content_terms(f"{context} {antecedent}"))
         # A denial that points back ("rejected this claim") is placed by what precedes it; one
         # that says what it says must itself share a word with the claim it contests (its
@@ -142,6 +172,7 @@ def link_disputes(
         )
         best, best_score = -1, DISPUTE_SIMILARITY if disagreement is None else 0.0
         accused, accused_score = -1, -1.0
+        document, document_score = -1, -1.0
         deniers = [i for i in group.items if not i.attribution.outlet_voice]
         for row, (g, member) in enumerate(members):
             claim_party = groups[g].party
@@ -161,6 +192,10 @@ def link_disputes(
                 if score > accused_score:
                     accused, accused_score = g, score
                 continue
+            if claim_party in answered:
+                near = _nearest_before(group.items, member)
+                if near > document_score:
+                    document, document_score = g, near
             if disagreement is not None:
                 found = disagreement.contradicts(
                     member.content, f"{antecedent} {context}".strip()
@@ -177,11 +212,25 @@ def link_disputes(
                 best, best_score = g, score
         if accused >= 0:
             best = accused
+        elif document >= 0:
+            best = document  # "it's untrue" of a document: what was last quoted of it
         if best >= 0:
             contested.setdefault(best, []).append(d)
     _link_continuations(groups, contested, group_of)
     _link_contradictions(groups, asserted, sim, contested, disagreement)
     return contested
+
+
+def _nearest_before(denials: Sequence[Item], claim: Item) -> float:
+    """How close before a denial of its article ``claim`` stands (higher is nearer; -1 when
+    it is not before one): an answer to a document answers what was last quoted of it."""
+    gaps = [
+        d.attribution.sentence - claim.attribution.sentence
+        for d in denials
+        if d.article_index == claim.article_index
+        and claim.attribution.sentence < d.attribution.sentence
+    ]
+    return 1.0 / min(gaps) if gaps else 0.0
 
 
 def _link_continuations(

@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 
 from ..cluster import names_in
+from .actors import ROLE_NOUNS
+from .parties import country_of
 from .stance import wordset
 
 _WORD = re.compile(r"[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*\.?|[A-Z]\.")
@@ -40,23 +42,45 @@ def _person(span: str) -> tuple[str, str] | None:
         return None
     if first.lower().rstrip(".") in _NOT_A_FIRST_NAME or last.lower() in _NOT_A_FIRST_NAME:
         return None
+    if last.lower() in ROLE_NOUNS:
+        return None  # "Police Department", "Cabinet Office": a body, not a person
     return last, f"{first} {last}"
 
 
-def full_names(texts: Iterable[str]) -> dict[str, str]:
-    """surname -> the one full name the texts give a person of that surname."""
+def person_forms(texts: Iterable[str]) -> dict[str, Counter[str]]:
+    """surname -> how often each "First Surname" of that surname is written in ``texts``."""
     seen: dict[str, Counter[str]] = {}
     for text in texts:
         for span in names_in(text):
             person = _person(span)
             if person:
                 seen.setdefault(person[0], Counter())[person[1]] += 1
+    return seen
+
+
+def _spelled(forms: Counter[str]) -> list[str]:
+    return [f for f in forms if not f.split()[0].endswith(".")]  # not "J. Smith"
+
+
+def full_names(texts: Iterable[str] | dict[str, Counter[str]]) -> dict[str, str]:
+    """surname -> the one full name the texts give a person of that surname."""
+    seen = texts if isinstance(texts, dict) else person_forms(texts)
     out: dict[str, str] = {}
     for surname, forms in seen.items():
-        spelled = [f for f in forms if not f.split()[0].endswith(".")]  # not "J. Smith"
+        spelled = _spelled(forms)
         if len(spelled) == 1:
             out[surname] = spelled[0]
     return out
+
+
+def first_names(seen: dict[str, Counter[str]]) -> dict[str, str]:
+    """first name -> the one full name the texts give a person of that first name ("Tom" ->
+    "Tom Venn" beside "Ada Venn")."""
+    people: dict[str, set[str]] = {}
+    for forms in seen.values():
+        for full in _spelled(forms):
+            people.setdefault(full.split()[0], set()).add(full)
+    return {first: next(iter(fulls)) for first, fulls in people.items() if len(fulls) == 1}
 
 
 # "Dallas Bishop Edward Burns ... the bishop added": a title before a person's name
@@ -77,7 +101,12 @@ def titled_people(texts: Iterable[str]) -> dict[str, str]:
     return {title: next(iter(people)) for title, people in seen.items() if len(people) == 1}
 
 
-def in_full(actor: str, names: dict[str, str], titled: dict[str, str] | None = None) -> str:
+def in_full(
+    actor: str,
+    names: dict[str, str],
+    titled: dict[str, str] | None = None,
+    firsts: dict[str, str] | None = None,
+) -> str:
     """``actor`` with a bare surname ("Morgan", "Mr. Durham") given in full when the story
     names that person unambiguously, and a bare title ("the bishop") with the one person the
     story gives that title; any other actor unchanged."""
@@ -89,4 +118,11 @@ def in_full(actor: str, names: dict[str, str], titled: dict[str, str] | None = N
         words = words[1:]
     if len(words) != 1:
         return actor
-    return names.get(words[0], actor)
+    return names.get(words[0]) or _by_first_name(words[0], firsts or {}) or actor
+
+
+def _by_first_name(word: str, firsts: dict[str, str]) -> str | None:
+    """"Bill" as the one person the story names in full as "Bill Hudson"."""
+    if country_of(word) is not None or word.lower() in _NOT_A_FIRST_NAME | ROLE_NOUNS:
+        return None
+    return firsts.get(word)

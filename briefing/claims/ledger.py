@@ -187,7 +187,7 @@ def _says_nothing_alone(group: Group) -> bool:
     """A denial whose words name nothing without the claim it answers, or a short statement
     in the article's words that only points back ("it was a false identification")."""
     return all(
-        _words(i.content) < 3
+        _words(i.content) < 3 or bool(i.attribution.answers and i.attribution.anaphoric)
         if group.stance == "denies"
         else i.attribution.anaphoric and not i.attribution.quoted and _words(i.content) < 8
         for i in group.items

@@ -15,7 +15,7 @@ from ..text import Span, split_sentences
 from .actors import PRONOUNS, ROLE_MODIFIERS, ROLE_NOUNS
 from .attribution import Attribution, find_attributions
 from .disputes import ACCUSING, predicate_terms
-from .fullnames import full_names, in_full, titled_people
+from .fullnames import first_names, full_names, in_full, person_forms, titled_people
 from .items import Item
 from .parties import PARTY_MODIFIERS, country_of, party_of, speaker
 from .stance import wordset
@@ -282,19 +282,21 @@ def items_for_story(story: Story) -> list[Item]:
             previous = item
     _resolve_aliases(items)
     texts = [a.text for a in story.articles]
-    _surnames_in_full(items, full_names(texts), titled_people(texts))
+    forms = person_forms(texts)
+    _surnames_in_full(items, full_names(forms), titled_people(texts), first_names(forms))
     _join_rebuttals(items)
     _continue_denials(items)
     return items
 
 
 def _surnames_in_full(
-    items: list[Item], names: dict[str, str], titled: dict[str, str]
+    items: list[Item], names: dict[str, str], titled: dict[str, str], firsts: dict[str, str]
 ) -> None:
     """'Morgan told POLITICO' is shown as 'Piers Morgan' when the story names him so, 'the
-    bishop said' as 'Bishop Edward Burns' when he is the story's one bishop."""
+    bishop said' as 'Bishop Edward Burns' when he is the story's one bishop, 'her son Tom' as
+    'Tom Venn'."""
     for item in items:
-        full = in_full(item.actor, names, titled)
+        full = in_full(item.actor, names, titled, firsts)
         if full != item.actor:
             item.actor = full
             item.party = party_of(full)
