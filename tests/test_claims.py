@@ -1274,3 +1274,14 @@ def test_an_answer_to_a_document_contests_what_was_last_quoted_of_it() -> None:
     assert counter.text == "to the obituary, saying it's untrue."
     for claim in claims:
         assert_verbatim(text, claim)
+
+
+def test_she_is_not_the_man_the_article_called_he() -> None:
+    text = (
+        '"I know who wrote it," Tom Venn said on Monday. "My sisters must have written this," he '
+        "said. We found one of his sisters, but she says she did not write it either."
+    )
+    claims, _, _ = analyse_story(story(article("a", text)))
+    assert [c.text for c in claims if c.actor == "Tom Venn"] == [
+        "I know who wrote it", "My sisters must have written this"
+    ]

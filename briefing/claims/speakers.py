@@ -231,6 +231,7 @@ def items_for_story(story: Story) -> list[Item]:
         text = article.text
         sentences = split_sentences(text)
         previous: Item | None = None
+        genders: dict[str, str] = {}  # speaker -> the pronoun the article has used for them
         for att in find_attributions(text, outlet=article.source or "the outlet"):
             actor = att.actor if att.outlet_voice else _clean_actor(att.actor)
             if not att.outlet_voice:
@@ -250,10 +251,15 @@ def items_for_story(story: Story) -> list[Item]:
                     att.actor.lower() in {"he", "she"} and not _personal(previous.actor, text)
                 ) or _other_gender(att.actor.lower(), _introduction(text, previous)) or (
                     att.actor.lower() in {"he", "she"} and _someone_else_named(text, previous, att)
-                ) or (att.actor.lower() == "they" and _own_subject(text, previous, att)):
+                ) or (att.actor.lower() == "they" and _own_subject(text, previous, att)) or (
+                    genders.get(previous.actor, att.actor.lower()) != att.actor.lower()
+                ):
                     continue
                 else:
                     actor = previous.actor
+                if att.actor.lower() in {"he", "she"}:
+                    # "'...,' he said. ... she says she didn't write it": not him
+                    genders.setdefault(actor, att.actor.lower())
             content = att.content(text)
             context = content
             antecedent = _antecedent(text, sentences, att, article.title) if att.anaphoric else ""
