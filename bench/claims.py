@@ -37,6 +37,10 @@ Usage: .venv/bin/python bench/claims.py [--shared PATH] [--fnc-limit N]
     each claim shown on the labelled stories judged right or wrong against its article by a
     reader who saw neither the code nor the labels; claims whose wording changed since they
     were judged are counted as unjudged and left out.
+(g) Disputes judged by reading (bench/claims_labels/disputes_judged.json,
+    bench/_disputes_judged.py): every dispute pair shown on the Multi-News sample, the labelled
+    holdout's rows left out, judged right (the counter contests the claim, each side said by its
+    actor) or wrong by a reader who saw neither the code nor the labels.
 
 Baselines: majority class and "any denial word in the headline" for Emergent; "always
 disagree" and "any denial word anywhere in the body" for FNC-1.
@@ -64,6 +68,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._claims_judged import bench_judged
 from bench._claims_labelled import bench_labelled
+from bench._disputes_judged import bench_disputes_judged
 from briefing.claims import learned_stance
 from briefing.claims.disputes import contests, denial_statements, learned_disagreement
 from briefing.claims.learned_stance import disagreement, disagreement_threshold
@@ -370,7 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_labelled(sample, disagreement=None)
         labelled = bench_labelled(sample, verbose=args.verbose)
         judged = bench_judged(sample)
-        print(json.dumps({"labelled": labelled, "judged": judged}))
+        disputes = bench_disputes_judged(sample)
+        print(json.dumps({"labelled": labelled, "judged": judged, "disputes_judged": disputes}))
         return 0
     emergent = bench_emergent(data / "emergent")
     fnc = bench_fnc(data / "fnc1", args.fnc_limit)
@@ -378,6 +384,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     multinews = bench_multinews(sample)
     labelled = bench_labelled(sample, verbose=args.verbose)
     judged = bench_judged(sample)
+    disputes = bench_disputes_judged(sample)
     print(json.dumps({
         "emergent_accuracy": round(emergent["accuracy"], 4),
         "emergent_f1": {label: round(emergent[f"{label}_f1"], 4) for label in LABELS},
@@ -426,6 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for split, figures in judged.items()
             for key, value in figures.items()
         },
+        **{f"disputes_{key}": value for key, value in disputes.items()},
     }))
     return 0
 
