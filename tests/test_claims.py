@@ -970,6 +970,27 @@ def test_according_to_after_a_time_phrase_attributes_what_follows() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # a negated place, not a deed: too loose to call a dispute
+        ("Police said the couple had been arguing at their home in Tarrow and he hit her.",
+         "Her lawyer said the couple were not home in Tarrow when the arguing began."),
+        # two negatives agree
+        ("The fund's lawyer said neither the fund nor its owner was involved in paying Voss.",
+         "A company spokesman said the owner was not involved in paying Voss."),
+        # two parties doing alike
+        ("The airline said it ended its contract to carry the Tarrow catalog last year.",
+         "A rival carrier said it would not carry the Tarrow catalog beyond April."),
+    ],
+)
+def test_a_negation_that_denies_no_deed_of_the_claim_is_no_dispute(
+    first: str, second: str
+) -> None:
+    _, disputes, _ = analyse_story(_two_outlets(first, second))
+    assert disputes == ()
+
+
 def test_negating_the_next_word_contradicts_another_partys_claim() -> None:
     s = _two_outlets(
         "Prosecutors said her refusal to answer questions showed a lack of candour.",

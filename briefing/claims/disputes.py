@@ -89,10 +89,11 @@ TITLE_WORDS = wordset(
 
 ACCUSING = re.compile(
     r"\b(?:accus\w*|alleg\w*|charg\w*|abus\w*|harass\w*|assault\w*|broke|violat\w*|"
-    r"stole|fraud\w*|illegal\w*|guilty|wrongdoing|arrested|misconduct)\b",
+    r"stole|fraud\w*|illegal\w*|guilty|wrongdoing|arrested|misconduct|brib\w*|struck|hit|"
+    r"beat|attack\w*|harm\w*|kill\w*|murder\w*|rap(?:e|ed)|embezzl\w*|kidnap\w*|lied|"
+    r"cheat\w*|threaten\w*|defraud\w*|plagiari\w*|forg(?:e|ed))\b",
     re.IGNORECASE,
 )
-_ACCUSATION_WEIGHT = 1.0
 
 
 def _accused(item: Item, claim_text: str) -> bool:
@@ -127,6 +128,16 @@ def _names_denier(key: str, names: list[str], text: str) -> bool:
         if word.lower() in TITLE_WORDS:
             return True
     return False
+
+
+def _shares_more_than_names(
+    denial_terms: set[str], claim_text: str, deniers: Sequence[Item]
+) -> bool:
+    """Whether a claim about the denier shares with the denial a word that is not a name of
+    theirs ("would leave the club in May" / "rumours Dorrin has flatly denied" of leaving the
+    club), so the denial answers that claim."""
+    names = set().union(*(content_terms(i.actor) for i in deniers))
+    return bool((denial_terms & set(content_terms(claim_text))) - names)
 
 
 def link_disputes(
@@ -186,10 +197,11 @@ def link_disputes(
                 member_vecs[row] @ antecedent_vec
             )
             if any(_accused(i, member.content) for i in deniers):
-                score += _ACCUSATION_WEIGHT * bool(
-                    ACCUSING.search(f"{member.attribution.verb} {member.content}")
-                )
-                if score > accused_score:
+                # a claim that speaks of the denier: an accusation they answer, or else
+                # nothing their denial contests ("Reyne referred to board approval")
+                accusing = ACCUSING.search(f"{member.attribution.verb} {member.content}")
+                answers = _shares_more_than_names(context_terms, member.content, deniers)
+                if (accusing or answers) and score > accused_score:
                     accused, accused_score = g, score
                 continue
             if claim_party in answered:
@@ -286,6 +298,45 @@ def _negated_terms(text: str) -> set[str]:
     return found
 
 
+_TAKES_A_VERB = wordset(
+    """do does did will would can could shall should may might must have has had"""
+)
+_BE = wordset("is are was were be been am being")
+_NEGATED_ADVERBS = wordset("immediately yet ever even really actually necessarily always")
+# a statement that is itself negative ("neither ... was involved"); "a decision not to
+# testify" names a deed and says nothing negative
+_ANY_NEGATION = re.compile(
+    r"\b(?:not(?!\s+to\b)|never|no|none|nobody|nothing|neither|nor)\b|n['’]t\b", re.IGNORECASE
+)
+
+
+def _negated_verbs(text: str) -> set[str]:
+    """Stems of the verbs a negation denies ("were not immediately seeking", "have not asked",
+    "didn't pay"): what the statement says did not happen. After a form of "be" only a
+    participle is a verb ("were not seeking"; not "were not home")."""
+    tokens = re.findall(r"[\w’']+", text)
+    found: set[str] = set()
+    for k, token in enumerate(tokens):
+        low = token.lower()
+        contracted = re.match(r"(\w+)n['’]t$", low)
+        if low not in {"not", "never"} and not contracted:
+            continue
+        helper = contracted.group(1) if contracted else tokens[k - 1].lower() if k else ""
+        base = helper in _TAKES_A_VERB or helper in {"ca", "wo", "don", "doesn", "didn"}
+        j = k + 1
+        while j < len(tokens) and tokens[j].lower() in _NEGATED_ADVERBS | _BE:
+            base = base and tokens[j].lower() not in _BE
+            j += 1
+        if j >= len(tokens) or not tokens[j].islower():
+            continue
+        verb = tokens[j]
+        if verb.endswith(("ing", "ed")) or (base and verb not in _TAKES_A_VERB | _BE):
+            # a light verb says little alone: "did not show a lack of remorse" denies the lack
+            words = [verb] if content_terms(verb) else tokens[j + 1 : j + 1 + _NEGATION_WINDOW]
+            found.update(next((content_terms(w) for w in words if content_terms(w)), []))
+    return found
+
+
 def predicate_terms(text: str) -> set[str]:
     """Content stems of the lower-case words: what is said of the names, not the names."""
     return set(content_terms(" ".join(w for w in text.split() if not w[:1].isupper())))
@@ -313,6 +364,7 @@ def _link_contradictions(
             continue
         n_terms = predicate_terms(texts[n])
         n_negated = _negated_terms(texts[n])
+        n_verbs = _negated_verbs(texts[n])
         best, best_score = -1, 0.0
         for g in asserted:
             if g == n or groups[g].party == groups[n].party:
@@ -322,6 +374,11 @@ def _link_contradictions(
                 continue
             if not (shared & n_negated) - _negated_terms(texts[g]):
                 continue  # no word said with "not" on one side and without it on the other
+            if not shared & n_verbs or _ANY_NEGATION.search(texts[g]):
+                # "had asked them for help" / "we have not asked them": a deed one side says
+                # happened and the other says did not; two negatives, or a negated noun
+                # ("not about religion"), are too loose to show as a dispute
+                continue
             # the learned scorer reads denial words; a bare "not" opposite a claim is the
             # shared-content test's, so either one linking is enough
             score = float(vectors[g] @ vectors[n])
