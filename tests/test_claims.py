@@ -1306,3 +1306,22 @@ def test_she_is_not_the_man_the_article_called_he() -> None:
     assert [c.text for c in claims if c.actor == "Tom Venn"] == [
         "I know who wrote it", "My sisters must have written this"
     ]
+
+
+def test_a_quotation_of_sentences_after_the_speaker_is_theirs_and_shown_after_first_words(
+) -> None:
+    text = (
+        '"The quay reopens in May," Mayor Petra Lund said. "The cranes are being '
+        'tested. The roof is nearly mended." The ferry company said the timetable was unchanged.'
+    )
+    found = find_attributions(text)
+    assert [(a.actor, text[a.content_start : a.content_end]) for a in found] == [
+        ("Mayor Petra Lund", "The quay reopens in May"),
+        ("Mayor Petra Lund", "The cranes are being tested"),
+        ("Mayor Petra Lund", "The roof is nearly mended"),
+        ("ferry company", "the timetable was unchanged."),
+    ]
+    claims, _ = analyse_claims(story(article("a", text)), max_claims=2)
+    assert [c.text for c in claims] == [
+        "The quay reopens in May", "the timetable was unchanged."
+    ]

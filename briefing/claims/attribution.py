@@ -107,6 +107,8 @@ class Attribution:
     left out of the statement and marked with an ellipsis."""
     answers: str = ""
     """The document a statement answers ("responded to the obituary, saying ...")."""
+    carried: bool = False
+    """A quotation that goes on from the speaker's statement before it, which named them."""
 
     def content(self, text: str) -> str:
         """The statement's words: a slice of ``text``, or two slices joined by " … " when the
@@ -826,6 +828,8 @@ def find_attributions(text: str, outlet: str = "") -> list[Attribution]:
                 # '"We reopen in May," Lund said. "The roof is nearly done."': Lund's too
                 found.append(more)
                 pending = None
+                if _opens_quote(sentence.text):
+                    open_quote = more  # '... Lund said. "The roof is done. We open soon."'
                 continue
         asks = _WHOLE_QUESTION.match(sentence.text) is not None
         # a sentence inside a quotation still open from an earlier one keeps it open
@@ -876,10 +880,18 @@ def _quote_after_speaker(
         or previous.sentence != index - 1
         or "\n" in text[previous.end : sentence.start]
         or sentence.text[:1] not in "“\""
-        or not re.search(r"[”\"]\W*$", sentence.text)
     ):
         return None
-    c_start, c_end, quoted = unquote(text, sentence.start, sentence.end)
+    if not re.search(r"[”\"]\W*$", sentence.text):
+        # a quotation that opens here and goes on into the next sentence
+        if not _opens_quote(sentence.text) or ANY_MARK.search(sentence.text, 1):
+            return None
+        c_start, c_end = trim(text, sentence.start + 1, sentence.end)
+        while c_end > c_start and text[c_end - 1] in ",.":
+            c_end -= 1
+        quoted = True
+    else:
+        c_start, c_end, quoted = unquote(text, sentence.start, sentence.end)
     if not quoted or c_end - c_start < 3:
         return None
     return _same_speaker_quote(text, sentence, index, previous, c_start, c_end)
@@ -902,6 +914,7 @@ def _same_speaker_quote(
         anaphoric=bool(_ANAPHORIC.search(content) or _PRONOUN_SUBJECT.match(content)),
         sentence=index,
         quoted=True,
+        carried=True,
     )
 
 

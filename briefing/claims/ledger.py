@@ -219,12 +219,14 @@ def analyse_claims(
     contested = _strongest(groups, contested, max_disputes, max_counters)
     counters = {d for ds in contested.values() for d in ds}
 
-    def priority(g: int) -> tuple[int, int, int]:
+    def priority(g: int) -> tuple[int, int, int, int]:
         group = groups[g]
         first = min((i.article_index, i.attribution.start) for i in group.items)
         origins = len({i.origin for i in group.items})
         flagged = 0 if g in contested else 1 if g in counters else 2
-        return (flagged, -origins, first[0] * 10**7 + first[1])
+        # a speaker's first words before the quotation they go on with
+        carried = all(i.attribution.carried for i in group.items)
+        return (flagged, carried, -origins, first[0] * 10**7 + first[1])
 
     order = sorted((g for g in range(len(groups)) if groups[g].items), key=priority)
     keep = [g for g in order if g in contested or g in counters]
