@@ -363,6 +363,8 @@ def _verb_led(text: str, start: int, end: int, index: int) -> Attribution | None
                     return replace(inverted, sentence=index)
                 continue
         after = text[tok.end : end]
+        if _PREDICATE_QUOTE.match(after.lstrip(" ,")):
+            continue  # 'a saga which, Bill says, "is more messed up ...": no whole statement
         that = re.match(
             r"\s*(?:[^,.;:“”\"]{0,40}?\s)?(?:that|:)\s+(?!(?:account|claim|report|statement|"
             r"assertion|allegation|version|story|figure|announcement|idea)s?\b"
@@ -460,6 +462,14 @@ _TIME_ONLY = re.compile(
 
 _PREPOSITION_LED = re.compile(r"^(?:from|in|at|on|to|with|by|for|of)\b", re.IGNORECASE)
 _SUBJECTLESS = re.compile(r"^(?:of|with|have|has|had|were|are|been)\b")
+# "wrote an open letter in the Post": the writing, not what it says
+_A_WRITING = re.compile(
+    r"^(?:an?|the|his|her|their|its)\s+(?:\w+\s+){0,2}?(?:letter|statement|post|essay|op-ed|"
+    r"column|tweet|book|memoir|article|piece|blog|message|note|email|e-mail)\b(?!\s+(?:that|:))",
+    re.IGNORECASE,
+)
+# a quotation that opens with the verb of a subject left outside it: '"is more messed up ..."'
+_PREDICATE_QUOTE = re.compile(r"^[“\"‘']?(?:is|was|are|were|has|had|have)\s")
 _DATELINE = re.compile(r"^(?:in|from|at)\s+[A-Z]")
 _DANGLING_END = re.compile(r"[\s,;:–—-]+(?:and|but|or|while|as)$", re.IGNORECASE)
 
@@ -481,7 +491,7 @@ def _fragment(content: str, after_verb: str = "") -> bool:
         return True
     if _PREPOSITION_LED.match(content) and n_words < 5:
         return True
-    if _SUBJECTLESS.match(content):
+    if _SUBJECTLESS.match(content) or _A_WRITING.match(content) or _PREDICATE_QUOTE.match(content):
         return True  # "confirmed have previously been reported": the subject was cut off
     if _DATELINE.match(content) and n_words < 8:
         return True  # "reported from London and Steve Almasy in Atlanta": a byline

@@ -183,11 +183,17 @@ def _words(text: str) -> int:
     return len(re.findall(r"\w+(?:['’]\w+)?", text))
 
 
+_POINTS_BACK_AT = re.compile(r"\b(?:it|this|that|them)\W*$", re.IGNORECASE)
+
+
 def _says_nothing_alone(group: Group) -> bool:
-    """A denial whose words name nothing without the claim it answers, or a short statement
-    in the article's words that only points back ("it was a false identification")."""
+    """A denial whose words name nothing without the claim it answers ("denied having written
+    it"), or a short statement in the article's words that only points back ("it was a false
+    identification")."""
     return all(
-        _words(i.content) < 3 or bool(i.attribution.answers and i.attribution.anaphoric)
+        _words(i.content) < 3
+        or bool(i.attribution.answers and i.attribution.anaphoric)
+        or (_words(i.content) < 5 and _POINTS_BACK_AT.search(i.content) is not None)
         if group.stance == "denies"
         else i.attribution.anaphoric and not i.attribution.quoted and _words(i.content) < 8
         for i in group.items
