@@ -55,3 +55,11 @@ def test_a_body_named_like_a_person_is_no_full_name() -> None:
     forms = person_forms(["The Tarrow Harbour Authority said the quay was shut. Harbour left."])
     assert in_full("Harbour", full_names(forms), firsts=first_names(forms)) == "Harbour"
     assert in_full("Authority", full_names(forms), firsts=first_names(forms)) == "Authority"
+
+
+def test_a_word_that_is_one_persons_first_name_and_anothers_surname_stays() -> None:
+    forms = person_forms(["Dylan Farrow wrote again.", "Bob Dylan sang. Dylan said no."])
+    assert in_full("Dylan", full_names(forms), firsts=first_names(forms)) == "Dylan"
+    salutation = person_forms(["Her letter opens Dear Dylan and goes on. Dylan Farrow wrote."])
+    names, firsts = full_names(salutation), first_names(salutation)
+    assert in_full("Dylan", names, firsts=firsts) == "Dylan Farrow"

@@ -26,7 +26,7 @@ _NOT_A_FIRST_NAME = wordset(
     king queen prince princess pope saint st lord lady sir dame the a an and of for in on at
     to by with from but when after before as if said says new north south east west
     monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december"""
+    may june july august september october november december dear hello hi thanks"""
 )
 _HONORIFIC = wordset("mr mrs ms miss dr prof professor sen rep gov")
 
@@ -118,7 +118,11 @@ def in_full(
         words = words[1:]
     if len(words) != 1:
         return actor
-    return names.get(words[0]) or _by_first_name(words[0], firsts or {}) or actor
+    by_surname = names.get(words[0])
+    by_first = _by_first_name(words[0], firsts or {})
+    if by_surname and by_first and by_surname != by_first:
+        return actor  # "Dylan": "Dylan Farrow", or someone surnamed Dylan
+    return by_surname or by_first or actor
 
 
 def _by_first_name(word: str, firsts: dict[str, str]) -> str | None:
