@@ -305,3 +305,14 @@ def test_one_value_given_with_the_same_words_needs_less_shared_context() -> None
     different = _pair("The singer was freed after posting $240 bail on Tuesday night.",
                       "The singer was cooperative, officers said, and was released on $300 bail.")
     assert different == ()
+
+
+def test_a_prison_term_is_a_figure_and_other_spans_of_time_are_not() -> None:
+    fig = _one("The court in Tarrow sentenced Orrin Vale to 13 years in prison on Friday.")
+    assert (fig.value.text, fig.value.low, fig.unit_class) == (
+        "13 years in prison", 13.0, "custody:year"
+    )
+    assert extract_figures(article("a", "Orrin Vale spent 3 years in Tarrow."), "a") == []
+    groups = _pair("A judge sentenced Orrin Vale to 13 years in prison for the Tarrow fraud.",
+                   "Orrin Vale was jailed for 15 years in prison for the Tarrow fraud.")
+    assert [g.disagree for g in groups] == [True]

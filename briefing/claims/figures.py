@@ -351,6 +351,9 @@ def _entity(np_text: str, before: str) -> str:
     return named[-1] if named else ""
 
 
+_CUSTODY = re.compile(r"\s*(?:in\s+(?:prison|jail|custody)|behind\s+bars|of\s+imprisonment)\b")
+
+
 def _figures_in_sentence(
     article: Article, origin: str, s_start: int, s_end: int
 ) -> list[Figure]:
@@ -403,6 +406,11 @@ def _figures_in_sentence(
         else:
             unit_class, measure = _unit_class(np_text)
             unit, label = (np_text.split()[-1].lower() if np_text else measure), np_text
+        custody = _CUSTODY.match(text, np_end, s_end)
+        if measure and custody and re.match(r"^(?:year|month|week|day)s?$", measure):
+            # "sentenced to 13 years in prison": a sentence, not a span of time
+            unit_class, unit = f"custody:{measure.rstrip('s')}", measure.rstrip("s") + "s"
+            label, measure, np_end = f"{unit} in custody", "custody", custody.end()
         if not measure or re.match(r"^(?:year|month|week|day|hour|minute|second|time)s?$",
                                    measure):
             continue
