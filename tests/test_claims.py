@@ -267,6 +267,14 @@ SHAPES = [
     # a listener named by a pronoun
     ("The port director met the tenants and warned them the rent would double in May.",
      "port director", "warned", "the rent would double in May."),
+    # a description of the speaker without its closing comma
+    ("Ada Roe, professor of nursing at Tarrow University said the wards were full.",
+     "Ada Roe", "said", "the wards were full."),
+    ("Tam Orrel, a lawyer for the family said the eviction was unlawful.",
+     "Tam Orrel", "said", "the eviction was unlawful."),
+    # marks turned the wrong way round on both sides of a quotation
+    ("Mayor Petra Lund said the plan had ”very encouraging results“, but said that more was "
+     "needed.", "Mayor Petra Lund", "said", "the plan had ”very encouraging results“"),
     # a closing mark that opens the quotation after a colon
     ("A port spokeswoman admitted to Harbour Radio yesterday: ”We should have closed the quay "
      "sooner.”", "port spokeswoman", "admitted", "We should have closed the quay sooner"),

@@ -247,6 +247,9 @@ def actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None:
         first += 1
     if any(t.text in _FIRST_PERSON for t in toks[first : last + 1]):
         return None  # "Like I said": the writer, not a speaker the story names
+    described = _described_person(text, toks, first, start)
+    if described is not None:
+        return described
     medium = _medium(toks, first, last)
     if medium is not None and medium[1] == last:
         # "The mayor in a statement said": the speaker stands before the medium
@@ -257,6 +260,28 @@ def actor_before(text: str, end: int, start: int = 0) -> tuple[int, int] | None:
         while first < last and toks[first].text.lower() in CONNECTORS:
             first += 1
     return toks[first].start, toks[last if tail is None else tail].end
+
+
+def _described_person(
+    text: str, toks: list[Token], first: int, start: int
+) -> tuple[int, int] | None:
+    """'David Allsopp, professor of neuroscience at Lancaster University said' and 'Tom Lee, a
+    lawyer for the family said' (no comma after the description): the person named before
+    it, not the place they work or their trade alone."""
+    k = first - 1
+    if k >= 0 and toks[k].text.lower() in {"a", "an", "the"}:
+        k -= 1
+    if k >= 0 and toks[k].text in _MEMBER_OF | {"from", "for"}:
+        k -= 1
+        while k >= 0 and k >= first - 8 and toks[k].text.islower():
+            k -= 1
+    if k < 1 or toks[k].text != ",":
+        return None
+    person = actor_before(text, toks[k].start, start)
+    if person is None:
+        return None
+    words = text[person[0] : person[1]].split()
+    return person if len(words) >= 2 and all(_is_name(w) for w in words[-2:]) else None
 
 
 _MEDIUM_PREPOSITIONS = wordset("in on via through")

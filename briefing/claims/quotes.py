@@ -48,12 +48,25 @@ def misturned_opening(text: str, k: int) -> bool:
     )
 
 
+def misturned_closing(text: str, k: int) -> bool:
+    """An opening mark used to close a quotation ('results“, but'): right after a word and
+    before a space or punctuation."""
+    return (
+        text[k] == "“"
+        and k > 0
+        and not text[k - 1].isspace()
+        and (k + 1 == len(text) or text[k + 1] in " \t\n,.;:!?)")
+    )
+
+
 def quoted_mask(text: str, start: int, end: int) -> list[bool]:
     """For each character of ``text[start:end]``: is it inside quotation marks?"""
     mask = [False] * (end - start + 1)
     inside = False
     for k, ch in enumerate(text[start:end]):
-        if ch in "“«" or (ch == "”" and misturned_opening(text, start + k)):
+        if ch == "“" and misturned_closing(text, start + k):
+            inside = False
+        elif ch in "“«" or (ch == "”" and misturned_opening(text, start + k)):
             inside = True
         elif ch in "”»":
             inside = False
