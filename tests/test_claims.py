@@ -1349,3 +1349,12 @@ def test_a_quotation_of_sentences_after_the_speaker_is_theirs_and_shown_after_fi
 def test_fragments_of_statements_are_not_claims_alone(text: str) -> None:
     claims, _, _ = analyse_story(story(article("a", text)))
     assert claims == ()
+
+
+def test_the_deniers_own_side_is_not_what_they_deny() -> None:
+    s = _two_outlets(
+        "Vale's new lawyers said Vale had repaid the council loan in full last spring.",
+        "Orrin Vale denied that he ever took a loan from the council.",
+    )
+    _, disputes, _ = analyse_story(s)
+    assert disputes == ()

@@ -193,6 +193,8 @@ def link_disputes(
                 continue
             if _answers_later(group.items, member):
                 continue
+            if any(_accused(i, member.actor) for i in deniers):
+                continue  # "Trump's lawyers": the denier's own side
             score = float(member_vecs[row] @ vec) + ANTECEDENT_WEIGHT * float(
                 member_vecs[row] @ antecedent_vec
             )
