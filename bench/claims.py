@@ -19,10 +19,9 @@ Usage: .venv/bin/python bench/claims.py [--shared PATH] [--fnc-limit N]
     attributed denials only, and with denials in the outlet's own voice ("The story is a
     hoax.") as analyse_story also uses them. Beside them the learned scorer
     briefing.learned_stance.disagreement(headline, body) >= disagreement_threshold() (boosted
-    trees, with a sparse logistic model on word n-grams of the headline and of the body's
-    closest sentences stacked in as one feature, trained on FNC-1 train only; threshold
-    picked on out-of-fold scores of train folds that hold out whole claims), with those
-    out-of-fold figures as recorded by the training script, its model size and per-call cost.
+    trees trained on FNC-1 train only, threshold picked on out-of-fold scores of train folds
+    that hold out whole claims), with those out-of-fold figures as recorded by the training
+    script, its model size and per-call cost.
 (c) The seeds story: what analyse_story finds (claims, disputes, figure groups) and its cost,
     with the learned disagreement scorer as the briefing runs it (so (d) too).
 (d) Multi-News sample (250 real multi-outlet stories, unlabelled): flags raised per story, a

@@ -24,9 +24,7 @@ from briefing.claims.learned_stance import (
     disagreement_threshold,
     disagrees,
     headline_features,
-    lexical_features,
     load_model,
-    model_text,
 )
 from briefing.claims.stance import headline_stance, rule_headline_stance
 
@@ -88,62 +86,6 @@ def test_a_denial_scores_above_an_agreeing_or_unrelated_sentence() -> None:
     assert not disagrees(CLAIM, UNRELATED)
     assert 0.0 < disagreement_threshold(single_sentence=True) < 1.0
     assert 0.0 < disagreement_threshold() < 1.0
-
-
-LIBRARY = "The city council will close the central library next year."
-
-
-def test_a_report_called_untrue_or_a_hoax_disagrees() -> None:
-    untrue = ("The report that the council will close the central library is not true, "
-              "a spokeswoman said.")
-    hoax = "The story about the library closing turned out to be a hoax."
-    agrees = "The central library will close next year, the council said."
-    for text in (untrue, hoax):
-        features = disagreement_features(LIBRARY, text)
-        assert features["top_corrects"] == 1.0 and features["corrects_overlap"] > 0.0
-        assert disagrees(LIBRARY, text)
-        assert disagreement(LIBRARY, text) > disagreement(LIBRARY, agrees)
-    features = disagreement_features(LIBRARY, agrees)
-    assert features["top_corrects"] == 0.0 and features["corrects_overlap"] == 0.0
-    assert not disagrees(LIBRARY, agrees)
-
-
-def test_the_closest_sentences_are_counted_and_the_first_denial_placed() -> None:
-    text = ("The football club won on Saturday. The council said it will close the central "
-            "library next year. Officials later denied that the library will close.")
-    features = disagreement_features(LIBRARY, text)
-    assert features["top_denies"] == 1.0 and features["top_negation"] == 0.0
-    assert features["first_denial_at"] == 2 / 3
-    assert disagreement_features(LIBRARY, "The library will close.")["first_denial_at"] == 1.0
-
-
-def test_a_claim_that_refutes_what_it_reports_is_marked() -> None:
-    opens = disagreement_features("No, the pope did not say pets go to heaven", DENIAL)
-    shouts = disagreement_features("Sorry, Fido: the pope did NOT say that", DENIAL)
-    plain = disagreement_features("Pope says pets go to heaven", DENIAL)
-    assert opens["claim_opens_no"] == 1.0 and opens["claim_doubts"] == 1.0
-    assert shouts["claim_shouts_no"] == 1.0 and "claim_opens_no" not in plain
-    assert not any(k in plain for k in ("claim_shouts_no", "claim_doubts"))
-
-
-def test_lexical_features_read_the_claim_the_lead_and_the_closest_sentences() -> None:
-    text = ("The football club won on Saturday. Officials denied that the bridge over the "
-            "river will open in March.")
-    names = set(lexical_features(CLAIM, text))
-    assert {"h:bridge", "h:new bridge", "l:football club", "t:officials denied",
-            "for|t:officials denied"} <= names
-    assert "t:football" not in names  # the lead shares nothing with the claim
-    assert "against|t:officials denied" in set(lexical_features(
-        "Officials deny the bridge over the river will open in March", text))
-    assert lexical_features(CLAIM, "") == sorted(n for n in names if n.startswith("h:"))
-
-
-def test_the_shipped_disagreement_model_stacks_a_small_lexical_model() -> None:
-    model = load_model(DISAGREE_MODEL)
-    assert isinstance(model, TreeModel) and model.lexical is not None
-    assert 0 < len(model.lexical.weights) <= 5000
-    assert "lexical" in model.features
-    assert len(model_text(DISAGREE_MODEL).encode("utf-8")) < 2_000_000
 
 
 def test_disagreement_never_fails_on_odd_input() -> None:
@@ -217,15 +159,6 @@ def test_training_script_runs_on_a_tiny_synthetic_set(tmp_path: Path) -> None:
                                      "Officials denied that the tram line will close.")
     assert 0.0 <= trees.probabilities(features)[1] <= 1.0
     assert len(trees.trees) > 0
-    assert trees.lexical is not None  # too few n-grams to weigh here, but the part is written
-
-
-def test_training_script_can_retrain_the_disagreement_model_only(tmp_path: Path) -> None:
-    emergent, fnc = _synthetic(tmp_path)
-    out = tmp_path / "models"
-    assert _train_script().main(["--emergent", str(emergent), "--fnc", str(fnc), "--out",
-                                 str(out), "--trees", "3", "--only-disagreement"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == [DISAGREE_MODEL]
 
 
 def test_learned_headline_stance_beats_the_rules_floor_on_emergent() -> None:

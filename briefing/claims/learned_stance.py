@@ -5,10 +5,9 @@ trained by scripts/train_stance.py.
   against / observing), from word n-grams and the hand-written rules of
   :mod:`briefing.claims.stance`; trained on the Emergent rows outside its official test split.
 - :func:`disagreement`: the probability that a text (an article body or a single sentence)
-  denies or contradicts a claim, from denial cues near content shared with the claim and the
-  score of a sparse logistic model on the words of the claim and of the text's sentences
-  closest to it (:func:`lexical_features`), by gradient-boosted trees trained on FNC-1 train;
-  :func:`disagrees` applies the cut chosen on held-out training claims.
+  denies or contradicts a claim, from denial cues near content shared with the claim, by
+  gradient-boosted trees trained on FNC-1 train; :func:`disagrees` applies the cut chosen on
+  held-out training claims.
 
 The feature functions here are the ones the training script uses, so a model and its features
 cannot drift apart; changing a feature or a lexicon it reads means retraining.
@@ -19,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -58,25 +57,6 @@ _HEDGE_WORDS = wordset(
     rumored may might could possibly apparently purportedly supposedly unconfirmed unverified
     speculation believed suspected"""
 )
-
-# wording that corrects a report: "is not true", "turned out", "there is no evidence"
-_CORRECTION = re.compile(
-    r"\b(?:not true|untrue|no evidence|no proof|not real|turn(?:s|ed)? out|in fact|actually|"
-    r"in reality|contrary to|made up|never happened|did(?: not|n't) happen|not the case|"
-    r"no truth|(?:not |in)accurate|debunk\w*|hoax\w*|fake\w*|fabricat\w*|"
-    r"(?:is|are|was|were|did|does|do)(?: not|n't))\b",
-    re.IGNORECASE,
-)
-# a headline that refutes what it reports: "No, the pope did not...", "Sorry, Fido", "NOT"
-_CLAIM_OPENS_NO = re.compile(r"^\W*(?:no|nope|sorry|not)\b", re.IGNORECASE)
-_CLAIM_SHOUTS_NO = re.compile(r"\b(?:NOT|NEVER|DIDN'T|ISN'T|FAKE|HOAX)\b")
-_CLAIM_DOUBTS = re.compile(
-    r"\b(?:not|\w+n't|debunk\w*|hoax\w*|fake\w*|doubts?|false\w*|myths?|rumou?rs?)\b",
-    re.IGNORECASE,
-)
-TOP_SENTENCES = 3  # the sentences sharing most with the claim, for the counts
-LEXICAL_SENTENCES = 2  # ... and for the word n-grams of the lexical model
-LEXICAL_FEATURE = "lexical"
 
 
 def _tokens(text: str) -> list[str]:
@@ -120,16 +100,10 @@ class _Sentence:
     refute: bool
     negation: bool
     hedge: bool
-    corrects: bool
-    grams: frozenset[str]  # word unigrams and bigrams, for the lexical model
 
     @property
     def denies(self) -> bool:
         return self.deny_verb or self.denial_cue or self.refute
-
-
-def _grams(tokens: list[str]) -> frozenset[str]:
-    return frozenset(tokens).union(f"{a} {b}" for a, b in pairwise(tokens))
 
 
 @lru_cache(maxsize=2048)
@@ -146,8 +120,6 @@ def _sentences(text: str) -> tuple[_Sentence, ...]:
                 refute=bool(tokens & REFUTE_WORDS),
                 negation=bool(tokens & NEGATIONS),
                 hedge=bool(tokens & _HEDGE_WORDS),
-                corrects=bool(_CORRECTION.search(span.text.replace("’", "'"))),
-                grams=_grams(_tokens(span.text)),
             )
         )
     return tuple(out)
@@ -172,75 +144,17 @@ def _claim_view(claim: str) -> tuple[frozenset[str], Features]:
     features.update(
         {f"claim_word:{w}": 1.0 for w in tokens & (REFUTE_WORDS | DENY_VERBS | _HEDGE_WORDS)}
     )
-    straight = claim.replace("’", "'")
-    cues = {
-        "claim_opens_no": _CLAIM_OPENS_NO.search(straight),
-        "claim_shouts_no": _CLAIM_SHOUTS_NO.search(straight),
-        "claim_doubts": _CLAIM_DOUBTS.search(straight),
-    }
-    features.update({name: 1.0 for name, found in cues.items() if found})
     return terms, features
-
-
-@lru_cache(maxsize=4096)
-def _claim_lexical(claim: str) -> tuple[str, tuple[str, ...]]:
-    """What the rules say the claim does (for / against / observing) and its n-gram names."""
-    grams = _grams(_tokens(claim))
-    return rule_headline_stance(claim), tuple(sorted(f"h:{g}" for g in grams))
-
-
-def lexical_features(claim: str, text: str) -> list[str]:
-    """The names the lexical model weighs: word unigrams and bigrams of the claim ("h:"), of
-    the text's first sentence ("l:") and of the (up to) two sentences sharing most content
-    terms with the claim ("t:", and again under what the rules say the claim does:
-    "against|t:"), so that "not" can count one way after an asserting claim and the other
-    way after a refuting one."""
-    rule, names = _claim_lexical(claim)
-    terms = _claim_view(claim)[0]
-    sentences = _sentences(text)
-    out = list(names)
-    if not sentences:
-        return out
-    out.extend(f"l:{g}" for g in sentences[0].grams)
-    shared = [len(terms & s.terms) for s in sentences]
-    closest = sorted(range(len(sentences)), key=lambda i: -shared[i])[:LEXICAL_SENTENCES]
-    grams = frozenset().union(*(sentences[i].grams for i in closest if shared[i]))
-    out.extend(f"t:{g}" for g in grams)
-    out.extend(f"{rule}|t:{g}" for g in grams)
-    return out
 
 
 def _best(overlaps: list[float], flags: list[bool]) -> float:
     return max((o for o, f in zip(overlaps, flags, strict=True) if f), default=0.0)
 
 
-def _closest_sentences(sentences: tuple[_Sentence, ...], overlaps: list[float]) -> Features:
-    """Counts over the sentences that share most with the claim, and where the text first
-    denies or corrects."""
-    n = len(sentences)
-    closest = sorted(range(n), key=lambda i: -overlaps[i])[:TOP_SENTENCES]
-    top = [sentences[i] for i in closest if overlaps[i] > 0]
-    corrects = [s.corrects for s in sentences]
-    first = next((i for i, s in enumerate(sentences) if s.denies or s.corrects), None)
-    return {
-        "top_denies": float(sum(s.denies for s in top)),
-        "top_negation": float(sum(s.negation for s in top)),
-        "top_corrects": float(sum(s.corrects for s in top)),
-        "top_overlap_mean": sum(overlaps[i] for i in closest) / len(closest),
-        "corrects_share": sum(corrects) / n,
-        "corrects_overlap": _best(overlaps, corrects),
-        "lead_corrects": float(any(corrects[:3])),
-        "first_denial_at": 1.0 if first is None else first / n,
-        "denies_log": math.log1p(sum(s.denies for s in sentences)),
-    }
-
-
 def disagreement_features(claim: str, text: str) -> Features:
     """How much of the claim the text covers, and whether the sentences that cover it carry
-    denial verbs, verdicts ("is false"), refuting words ("hoax"), corrections ("turned out",
-    "is not true") or negation, counted too over the three sentences closest to the claim;
-    what the claim itself says (a claim that is itself a refutation meets a text that
-    asserts; "No, ...", "did NOT")."""
+    denial verbs, verdicts ("is false"), refuting words ("hoax") or negation; what the claim
+    itself says (a claim that is itself a refutation meets a text that asserts)."""
     claim_terms, features = _claim_view(claim)
     features = dict(features)
     sentences = _sentences(text)
@@ -278,7 +192,6 @@ def disagreement_features(claim: str, text: str) -> Features:
             "denies_any": float(any(denies)),
         }
     )
-    features.update(_closest_sentences(sentences, overlaps))
     lead = sentences[:3]
     features["lead_refute"] = float(any(s.refute or s.denial_cue for s in lead))
     features["lead_deny_verb"] = float(any(s.deny_verb for s in lead))
@@ -353,30 +266,10 @@ class _Tree:
 
 
 @dataclass(frozen=True)
-class SparseLinear:
-    """A logistic model's decision function over binary features named by strings: the
-    intercept plus the weights of the names present (names without a weight count 0)."""
-
-    weights: Mapping[str, float]
-    intercept: float
-
-    def score(self, names: Iterable[str]) -> float:
-        weights = self.weights
-        return self.intercept + sum(weights.get(name, 0.0) for name in names)
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> SparseLinear:
-        weights = cast(Mapping[str, float], data["weights"])
-        return cls({k: float(v) for k, v in weights.items()},
-                   float(cast(float, data["intercept"])))
-
-
-@dataclass(frozen=True)
 class TreeModel:
     """Binary gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier, written
     out node by node): a feature at or below a node's threshold goes left; a feature the
-    text does not have counts as 0. With ``lexical``, one of the features is that sparse
-    model's score (stacked: see :func:`disagreement`)."""
+    text does not have counts as 0."""
 
     classes: tuple[str, ...]
     features: tuple[str, ...]
@@ -385,7 +278,6 @@ class TreeModel:
     threshold: float
     sentence_threshold: float
     meta: Mapping[str, object]
-    lexical: SparseLinear | None = None
 
     def probabilities(self, features: Features) -> tuple[float, ...]:
         x = [features.get(name, 0.0) for name in self.features]
@@ -421,9 +313,6 @@ class TreeModel:
                 cast(float, data.get("sentence_threshold", data["threshold"]))
             ),
             meta=cast(Mapping[str, object], data.get("meta", {})),
-            lexical=SparseLinear.from_json(cast(Mapping[str, object], data["lexical"]))
-            if "lexical" in data
-            else None,
         )
 
 
@@ -457,20 +346,10 @@ def _disagreement_model() -> TreeModel:
     return model
 
 
-def model_features(model: TreeModel, claim: str, text: str) -> Features:
-    """What ``model`` reads: :func:`disagreement_features`, and the score its lexical model
-    gives :func:`lexical_features` when it has one."""
-    features = disagreement_features(claim, text)
-    if model.lexical is not None:
-        features[LEXICAL_FEATURE] = model.lexical.score(lexical_features(claim, text))
-    return features
-
-
 def disagreement(claim: str, text: str) -> float:
     """Probability that ``text`` (an article, a paragraph or one sentence) denies or
     contradicts ``claim``; see :func:`disagrees` for the decision."""
-    model = _disagreement_model()
-    return model.probabilities(model_features(model, claim, text))[1]
+    return _disagreement_model().probabilities(disagreement_features(claim, text))[1]
 
 
 def disagreement_threshold(single_sentence: bool = False) -> float:
