@@ -303,12 +303,6 @@ def _medium(toks: list[Token], first: int, last: int) -> tuple[int, int] | None:
         if k >= 0 and toks[k].text.lower() in _MEDIUM_PREPOSITIONS:
             return k, doc  # "In a statement", at the start of a sentence
     return None
-    k = first - 1
-    while k >= 0 and (toks[k].text.lower() in _DETERMINERS or toks[k].text.islower()):
-        if toks[k].text.lower() in _MEDIUM_PREPOSITIONS:
-            return toks[k].start
-        k -= 1
-    return None
 
 
 def _role_noun(word: str) -> bool:

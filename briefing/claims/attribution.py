@@ -631,9 +631,10 @@ def _statement_saying(text: str, start: int, end: int, index: int) -> Attributio
     if m is not None:
         actor = actor_before(text, m.start("verb" if m.group("verb") else "verb2"), start)
         content_from = m.end()
-        answered = re.search(r"\bto\s+the\s+([a-z]+)\b", m.group(0))
-        answers = answered.group(1) if answered and answered.group(1) in DOCUMENTS else ""
-        answer_verb = m.span("verb2")
+        if m.group("verb2"):  # "responded to the obituary, saying ..."
+            answered = re.search(r"\bto\s+the\s+([a-z]+)\b", m.group(0))
+            answers = answered.group(1) if answered and answered.group(1) in DOCUMENTS else ""
+            answer_verb = m.span("verb2")
     else:
         actor, content_from = _subject_saying(text, start, end)
     if actor is None:
@@ -896,9 +897,7 @@ def _quote_after_speaker(
         # a quotation that opens here and goes on into the next sentence
         if not _opens_quote(sentence.text) or ANY_MARK.search(sentence.text, 1):
             return None
-        c_start, c_end = trim(text, sentence.start + 1, sentence.end)
-        while c_end > c_start and text[c_end - 1] in ",.":
-            c_end -= 1
+        c_start, c_end = _quote_words(text, sentence.start + 1, sentence.end)
         quoted = True
     else:
         c_start, c_end, quoted = unquote(text, sentence.start, sentence.end)
@@ -928,6 +927,15 @@ def _same_speaker_quote(
     )
 
 
+def _quote_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """The words of a quotation between ``start`` and ``end``, without the comma or stop it
+    ends on."""
+    c_start, c_end = trim(text, start, end)
+    while c_end > c_start and text[c_end - 1] in ",.":
+        c_end -= 1
+    return c_start, c_end
+
+
 def _opens_quote(span: str) -> bool:
     """Whether ``span`` opens a quotation it does not close."""
     return span.count("“") > span.count("”") or span.count('"') % 2 == 1
@@ -945,9 +953,7 @@ def _quote_goes_on(
         begin += 1
     close = re.search(r"[”\"]", text[begin : sentence.end])
     stop = begin + close.start() if close else sentence.end
-    c_start, c_end = trim(text, begin, stop)
-    while c_end > c_start and text[c_end - 1] in ",.":
-        c_end -= 1
+    c_start, c_end = _quote_words(text, begin, stop)
     if c_end - c_start < 3 or ANY_MARK.search(text, c_start, c_end):
         return None, None
     more = _same_speaker_quote(text, sentence, index, opened, c_start, c_end)

@@ -121,11 +121,11 @@ def _names_denier(key: str, names: list[str], text: str) -> bool:
     """``key`` (a name of the denier) stands in ``text`` for the denier, not for a namesake:
     "June Miller" is not "Robert Miller"."""
     for m in re.finditer(rf"\b{re.escape(key)}\b", text):
+        if len(names) < 2:
+            return True  # a denier named by surname alone may be any of that name
         before = re.search(r"([\w’'.-]+)\s+$", text[: m.start()])
         word = before.group(1) if before else ""
-        if len(names) < 2 or not word[:1].isupper() or word in names:
-            return True  # a denier named by surname alone may be any of that name
-        if word.lower() in TITLE_WORDS:
+        if not word[:1].isupper() or word in names or word.lower() in TITLE_WORDS:
             return True
     return False
 
@@ -236,8 +236,8 @@ def link_disputes(
 
 
 def _nearest_before(denials: Sequence[Item], claim: Item) -> float:
-    """How close before a denial of its article ``claim`` stands (higher is nearer; -1 when
-    it is not before one): an answer to a document answers what was last quoted of it."""
+    """How close before a denial of its article ``claim`` stands (higher is nearer; 0 when it
+    is not before one): an answer to a document answers what was last quoted of it."""
     gaps = [
         d.attribution.sentence - claim.attribution.sentence
         for d in denials
